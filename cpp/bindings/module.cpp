@@ -5,13 +5,15 @@ namespace py = pybind11;
 
 void bind_config(py::module_& m);
 void bind_efp(py::module_& m);
-void bind_substructure(py::module_& m);
+void bind_clustering(py::module_& m);
+void bind_ecf(py::module_& m);
 void bind_disco(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "jetfeat C++ kernels (private: use the jetfeat Python API)";
   bind_config(m);
   bind_efp(m);
-  bind_substructure(m);
+  bind_clustering(m);
+  bind_ecf(m);
   bind_disco(m);
 }

@@ -5,6 +5,8 @@ def build_info() -> dict[str, object]: ...
 
 # --- efp ---
 
-# --- substructure ---
+# --- clustering, N-subjettiness, soft drop, Lund plane ---
+
+# --- kinematics, ECFs, angularities ---
 
 # --- disco ---
