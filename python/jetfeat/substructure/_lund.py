@@ -12,8 +12,8 @@ harder, gives
 
 with phi_2 - phi_1 wrapped into (-pi, pi]. The Lund plane coordinates are (ln 1/Delta, ln kT).
 
-Summary features (family ``lund``): ``lund_nprimary`` (number of primary declusterings, M - 1
-for M particles), ``lund_nprimary_kt1`` (those with kT > 1 GeV; the cut is in the name),
+Summary features (family ``lund``): ``lund_nprimary`` (number of primary declusterings, at
+most M - 1 for M particles), ``lund_nprimary_kt1`` (those with kT > 1 GeV; the cut is in the name),
 ``lund_ktmax`` (largest primary kT in GeV, 0 for a one-particle jet), ``lund_lnktmax``
 (its logarithm, 0 for a one-particle jet) and ``lund_z_ktmax``, ``lund_delta_ktmax`` (z and
 Delta of that declustering, 0 for a one-particle jet).
