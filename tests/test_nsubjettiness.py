@@ -3,6 +3,8 @@ force."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from test_clustering import assert_rel, random_jets, reference_table
@@ -194,3 +196,49 @@ def test_bad_particles_name_the_jet():
     jets = [np.array([[10.0, 6.0, 8.0, 0.0]]), np.array([[10.0, 6.0, 8.0, np.nan]])]
     with pytest.raises(ValueError, match="jet 1"):
         sub.nsubjettiness(jets, 2)
+
+
+ADVANCED_AXES = {"KT": "kt", "CA": "ca", "WTA KT": "wta_kt", "WTA CA": "wta_ca",
+                 "OnePass KT": "onepass_kt", "OnePass WTA KT": "onepass_wta_kt"}
+
+
+def _advanced_blocks(path):
+    """Return {(jet, normalized, beta): {axes: [tau1, tau2, tau3, tau21, tau32]}} of the first
+    value table of each measure per jet; lines starting with '#' (unstable in the example) are
+    skipped."""
+    blocks, jet, current = {}, 0, None
+    for line in path.read_text().splitlines():
+        if line.startswith("Analyzing Jet"):
+            jet = int(line.split()[2].rstrip(":"))
+            continue
+        header = re.match(r"(Normalized|Unnormalized) Measure \(beta = ([0-9.]+)", line)
+        if header:
+            key = (jet, header.group(1) == "Normalized", float(header.group(2)))
+            current = None if key in blocks else blocks.setdefault(key, {})
+            continue
+        if current is None or ":" not in line or line.startswith("#"):
+            if line.startswith("---"):
+                current = None
+            continue
+        name, values = line.split(":", 1)
+        if name.strip() in ADVANCED_AXES:
+            current[ADVANCED_AXES[name.strip()]] = [float(x) for x in values.split()]
+    return blocks
+
+
+@pytest.mark.fastjet
+def test_advanced_usage_example(fjcontrib_dir):
+    # example_advanced_usage: the same two anti-kT R = 1 jets; the deterministic axes and the
+    # one-pass axes of both jets with the normalised (R0 = 1) and unnormalised measures at
+    # beta = 1 and 2, printed with %f.
+    blocks = _advanced_blocks(fjcontrib_dir / "Nsubjettiness" / "example_advanced_usage.ref")
+    jets = _event_jets(fjcontrib_dir)
+    assert len(blocks) == 8, f"expected 2 jets x 4 measures, parsed {sorted(blocks)}"
+    for (jet, normalized, beta), rows in blocks.items():
+        assert set(rows) == set(ADVANCED_AXES.values())
+        for axes, expected in rows.items():
+            tau = sub.nsubjettiness(jets[jet - 1], 3, beta=beta, axes=axes, normalized=normalized,
+                                    R0=1.0)[0]
+            got = [*tau, tau[1] / tau[0], tau[2] / tau[1]]
+            np.testing.assert_allclose(got, expected, atol=6e-7, rtol=0,
+                                       err_msg=f"jet {jet}, {axes}, beta={beta}")
