@@ -44,8 +44,8 @@ PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme
   return make_pseudojet(a.px + b.px, a.py + b.py, a.pz + b.pz, a.E + b.E);
 }
 
-// FastJet's N2Plain algorithm on structure-of-arrays state: slot i holds a live jet with its
-// rapidity, phi, momentum scale s, nearest neighbour nn[i] (slot, -1 for none) at squared
+// FastJet's N2Plain algorithm on structure-of-arrays state. Slot i contains a live jet: its
+// rapidity, phi, momentum scale s, nearest neighbour nn[i] (a slot, -1 for none) at squared
 // distance nn_dist[i], and d_iJ = nn_dist * min(s_i, s_nn) in units of R^2.
 class N2PlainClusterer {
  public:
@@ -59,8 +59,8 @@ class N2PlainClusterer {
   void run();
 
  private:
-  // Squared distances from slot `b` to slots [0, n) into s_.dist; a loop without branches on
-  // data so that it vectorises (each lane does the same IEEE operations as the scalar code).
+  // Write the squared distances from slot `b` to slots [0, n) into s_.dist. The loop has no
+  // data-dependent branch, so it vectorises with the same IEEE operations as scalar code.
   void distances_to(int b, int n) {
     const double rap_b = s_.rap[static_cast<size_t>(b)];
     const double phi_b = s_.phi[static_cast<size_t>(b)];
