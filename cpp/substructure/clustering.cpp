@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace jetfeat::clustering {
@@ -34,6 +35,24 @@ double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
   return 1.0;
 }
 
+// Index of the first entry equal to the minimum of values[0, n) that is below `bound`, or -1
+// (then *minimum = bound). Same result as a scalar scan with a strict "<", which lets the first
+// of equal values win; written as a min reduction plus a search so that both loops vectorise.
+int first_minimum(const double* values, int n, double bound, double* minimum) {
+  double smallest = bound;
+#pragma omp simd reduction(min : smallest)
+  for (int i = 0; i < n; ++i) smallest = values[i] < smallest ? values[i] : smallest;
+  *minimum = bound;
+  if (!(smallest < bound)) return -1;
+  for (int i = 0; i < n; ++i) {
+    if (values[i] == smallest) {
+      *minimum = smallest;
+      return i;
+    }
+  }
+  return -1;
+}
+
 PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme) {
   if (scheme == Recombination::wta_pt) {
     const double a_pt = a.pt();
@@ -59,19 +78,19 @@ class N2PlainClusterer {
   void run();
 
  private:
-  // Write the squared distances from slot `b` to slots [0, n) into s_.dist. The loop has no
-  // data-dependent branch, so it vectorises with the same IEEE operations as scalar code.
-  void distances_to(int b, int n) {
+  // Write the squared distances from slot `b` to slots [0, n) into `out`. The loop has no
+  // data-dependent branch, so it vectorises with the same IEEE operations as scalar code. The
+  // value is symmetric bitwise (|x - y| and (x - y)^2 do not depend on the order).
+  void distances_to(int b, int n, double* out) const {
     const double rap_b = s_.rap[static_cast<size_t>(b)];
     const double phi_b = s_.phi[static_cast<size_t>(b)];
     const double* rap = s_.rap.data();
     const double* phi = s_.phi.data();
-    double* dist = s_.dist.data();
     for (int i = 0; i < n; ++i) {
       double dphi = std::abs(phi[i] - phi_b);
       const double drap = rap[i] - rap_b;
       dphi = dphi > kPi ? kTwoPi - dphi : dphi;
-      dist[i] = dphi * dphi + drap * drap;
+      out[i] = dphi * dphi + drap * drap;
     }
   }
 
@@ -97,7 +116,7 @@ class N2PlainClusterer {
   // earlier slots, updating theirs on the way).
   void initial_neighbours(int n) {
     for (int slot = 0; slot < n; ++slot) {
-      distances_to(slot, slot);
+      distances_to(slot, slot, s_.dist.data());
       double nn_dist = r2_;
       int nn = -1;
       for (int j = 0; j < slot; ++j) {
@@ -116,24 +135,15 @@ class N2PlainClusterer {
     }
   }
 
-  // Nearest neighbour of `slot` among all live slots [0, n), without touching the others.
+  // Nearest neighbour of `slot` among all live slots [0, n), without touching the others; the
+  // first slot wins a tie, as in FastJet's scan.
   void set_nn_nocross(int slot, int n) {
-    const double rap_s = s_.rap[static_cast<size_t>(slot)];
-    const double phi_s = s_.phi[static_cast<size_t>(slot)];
+    double* dist = s_.dist_other.data();
+    distances_to(slot, n, dist);
+    // The slot itself (distance 0) is excluded by making its distance infinite.
+    dist[slot] = std::numeric_limits<double>::infinity();
     double nn_dist = r2_;
-    int nn = -1;
-    for (int j = 0; j < n; ++j) {
-      if (j == slot) continue;
-      // Same operand order as FastJet's distance(jet, other) so that the value is identical.
-      double dphi = std::abs(phi_s - s_.phi[static_cast<size_t>(j)]);
-      const double drap = rap_s - s_.rap[static_cast<size_t>(j)];
-      if (dphi > kPi) dphi = kTwoPi - dphi;
-      const double dist = dphi * dphi + drap * drap;
-      if (dist < nn_dist) {
-        nn_dist = dist;
-        nn = j;
-      }
-    }
+    const int nn = first_minimum(dist, n, r2_, &nn_dist);
     s_.nn[static_cast<size_t>(slot)] = nn;
     s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
   }
@@ -187,6 +197,7 @@ void N2PlainClusterer::run() {
   s_.nn_dist.resize(size);
   s_.dij.resize(size);
   s_.dist.resize(size);
+  s_.dist_other.resize(size);
   s_.nn.resize(size);
   s_.jet_index.resize(size);
   double* dij_table = s_.dij.data();
@@ -201,13 +212,12 @@ void N2PlainClusterer::run() {
 
   while (n > 0) {
     // Smallest d_iJ; the first slot wins a tie.
-    double d_min = dij_table[0];
-    int a = 0;
-    for (int i = 1; i < n; ++i) {
-      if (dij_table[i] < d_min) {
-        a = i;
-        d_min = dij_table[i];
-      }
+    double d_min = 0.0;
+    int a = first_minimum(dij_table, n, std::numeric_limits<double>::infinity(), &d_min);
+    if (a < 0) {
+      // Every d_iJ is infinite or NaN: take slot 0, as FastJet's scan does.
+      a = 0;
+      d_min = dij_table[0];
     }
     int b = nn[a];
     d_min *= inv_r2_;
@@ -237,27 +247,55 @@ void N2PlainClusterer::run() {
       dij_table[ka] = dij_table[kt];
     }
 
-    if (b >= 0) distances_to(b, n);
+    if (b < 0) {
+      for (int i = 0; i < n; ++i) {
+        // This also refreshes every jet without a neighbour (nn = -1 = b), as FastJet does.
+        if (nn[i] == a || nn[i] == b) {
+          set_nn_nocross(i, n);
+          dij_table[i] = dij(i);
+        }
+        if (nn[i] == tail) nn[i] = a;
+      }
+      continue;
+    }
+
+    // The merged jet in slot b may become the nearest neighbour of any jet, and its own
+    // neighbour is the nearest of them. Its running minimum is kept in locals (stored back
+    // around i == b, the only iteration that reads it) so that the loop does not reload it.
+    distances_to(b, n, s_.dist.data());
+    double nn_dist_b = nn_dist[b];
+    int nn_b = nn[b];
     for (int i = 0; i < n; ++i) {
-      // With b = -1 (beam merging) this also refreshes every jet without a neighbour, as FastJet.
+      if (i == b) {
+        nn_dist[b] = nn_dist_b;
+        nn[b] = nn_b;
+        if (nn[i] == a || nn[i] == b) {
+          set_nn_nocross(i, n);
+          dij_table[i] = dij(i);
+        }
+        if (nn[i] == tail) nn[i] = a;
+        nn_dist_b = nn_dist[b];
+        nn_b = nn[b];
+        continue;
+      }
       if (nn[i] == a || nn[i] == b) {
         set_nn_nocross(i, n);
         dij_table[i] = dij(i);
       }
-      if (b >= 0) {
-        const double d = dist[i];
-        if (d < nn_dist[i] && i != b) {
-          nn_dist[i] = d;
-          nn[i] = b;
-          dij_table[i] = dij(i);
-        }
-        if (d < nn_dist[b] && i != b) {
-          nn_dist[b] = d;
-          nn[b] = i;
-        }
+      const double d = dist[i];
+      if (d < nn_dist[i]) {
+        nn_dist[i] = d;
+        nn[i] = b;
+        dij_table[i] = dij(i);
+      }
+      if (d < nn_dist_b) {
+        nn_dist_b = d;
+        nn_b = i;
       }
       if (nn[i] == tail) nn[i] = a;
     }
+    nn_dist[b] = nn_dist_b;
+    nn[b] = nn_b;
     if (b >= 0) dij_table[b] = dij(b);
   }
 }

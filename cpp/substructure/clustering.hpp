@@ -67,7 +67,7 @@ struct HistoryStep {
 // Buffers of the nearest-neighbour search, kept between jets so that a batch allocates once
 // per thread. Structure of arrays so that the distance loops vectorise.
 struct ClusterScratch {
-  std::vector<double> rap, phi, scale, nn_dist, dij, dist;
+  std::vector<double> rap, phi, scale, nn_dist, dij, dist, dist_other;
   std::vector<int> nn, jet_index;
   std::vector<PseudoJet> particles;
 };
