@@ -57,7 +57,8 @@ def lund_plane(jets, *, coords: str = "epxpypz", n_jobs: int | None = None,
     Returns
     -------
     awkward.Array or dict of ndarray
-        kt and m in GeV, delta and psi in radians (psi in (-pi, pi]).
+        kt and m in GeV, delta and psi in radians (psi in (-pi, pi]). An exactly collinear
+        splitting (Delta = 0) has ln_inv_delta = +inf and ln_kt = -inf.
 
     Notes
     -----
@@ -71,7 +72,10 @@ def lund_plane(jets, *, coords: str = "epxpypz", n_jobs: int | None = None,
     batch = prepare_batch(jets, coords)
     rows, offsets = _core.lund_primary(batch.p4s, batch.offsets, _threads(n_jobs))
     fields = {name: rows[:, i].copy() for i, name in enumerate(_FIELDS)}
-    fields = {"ln_inv_delta": -np.log(fields["delta"]), "ln_kt": np.log(fields["kt"]), **fields}
+    # An exactly collinear splitting (Delta = 0) gives ln 1/Delta = +inf and ln kT = -inf.
+    with np.errstate(divide="ignore"):
+        fields = {"ln_inv_delta": -np.log(fields["delta"]), "ln_kt": np.log(fields["kt"]),
+                  **fields}
     if library == "numpy":
         return {**fields, "offsets": offsets}
     if library != "awkward":
