@@ -246,3 +246,10 @@ def test_advanced_usage_example(fjcontrib_dir):
             got = [*tau, tau[1] / tau[0], tau[2] / tau[1]]
             np.testing.assert_allclose(got, expected, atol=6e-7, rtol=0,
                                        err_msg=f"jet {jet}, {axes}, beta={beta}")
+
+
+@pytest.mark.slow
+@pytest.mark.fastjet
+@pytest.mark.parametrize("axes", ["kt", "wta_kt", "onepass_kt", "onepass_wta_kt"])
+def test_tau_matches_fastjet_contrib_full_sample(pythia_sample, axes):
+    _compare(as_jet_batch(pythia_sample[0]), axes, 1.0, False, n_max=6)
