@@ -16,7 +16,8 @@ can order exact ties, such as the final C/A beam mergings with d_iB = 1, differe
 
 Feature names of the ``kt_splitting`` family: ``sqrt_d12_kt_R1`` is sqrt(d_12) in GeV of the
 exclusive kT clustering with R = 1, the d_ij of the merging that takes 2 jets to 1 (FastJet's
-``exclusive_dmerge(1)``); ``sqrt_d23_kt_R1`` takes 3 jets to 2.
+``exclusive_dmerge(1)``); ``sqrt_d23_kt_R1`` takes 3 jets to 2. Both are 0 for a jet with too
+few particles, including a jet without particles (all padding).
 """
 
 from __future__ import annotations
