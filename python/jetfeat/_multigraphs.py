@@ -69,7 +69,7 @@ _PRIME_COUNTS = (1, 1, 2, 5, 12, 33, 103, 333, 1183, 4442, 17576)
 _DISK_CACHE_MIN_D = 8
 
 # Bump when the on-disk catalogue layout or any descriptor definition changes.
-_CACHE_FORMAT_VERSION = 1
+_CACHE_FORMAT_VERSION = 2
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -520,11 +520,21 @@ def elimination_order(edges: Iterable) -> tuple[tuple[int, ...], int]:
     return tuple(labels[v] for v in order), chi
 
 
+# chi of prime factors read from the disk cache, keyed by canonical edges, so that loading a
+# catalogue skips the elimination-order search.
+_CHI_FROM_DISK: dict[Edges, int] = {}
+
+
 @functools.lru_cache(maxsize=None)
-def _chi_of_simple(simple_canonical: Edges) -> int:
-    """chi of a canonical simple graph, cached because many multigraphs share a simple graph."""
-    n = 1 + max((j for _, j in simple_canonical), default=0)
-    return _elimination_order_contiguous(n, simple_canonical)[1]
+def _chi_of_simple(simple_edges: Edges) -> int:
+    """chi of a simple graph on vertices 0..n-1 given as sorted distinct edges.
+
+    Cached on the labelled edge list, which is cheaper than canonicalising the simple graph
+    and still hits often, because canonical multigraphs with the same simple graph tend to
+    share its labelling.
+    """
+    n = 1 + max((j for _, j in simple_edges), default=0)
+    return _elimination_order_contiguous(n, simple_edges)[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,7 +599,10 @@ def _graph_from_canonical_factors(factors: Sequence[Edges]) -> Graph:
         valency[i] += 1
         valency[j] += 1
 
-    chi = max(_chi_of_simple(canonical_form(sorted(set(f))) if f else ()) for f in factors)
+    chi = max(
+        _CHI_FROM_DISK[f] if f in _CHI_FROM_DISK else _chi_of_simple(tuple(sorted(set(f))))
+        for f in factors
+    )
     return Graph(
         edges=edges,
         n=n,
@@ -919,6 +932,7 @@ def _read_disk_cache(d: int) -> list[Edges] | None:
     try:
         payload = json.loads(path.read_text())
         primes = [tuple((int(i), int(j)) for i, j in edges) for edges in payload["primes"]]
+        chis = [int(chi) for chi in payload["chi"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         logger.warning("ignoring unreadable multigraph cache %s (%s)", path, exc)
         return None
@@ -931,6 +945,10 @@ def _read_disk_cache(d: int) -> list[Edges] | None:
             path, len(primes), d, _PRIME_COUNTS[d],
         )
         return None
+    if len(chis) != len(primes):
+        logger.warning("ignoring multigraph cache %s: chi and prime lists differ in length", path)
+        return None
+    _CHI_FROM_DISK.update(zip(primes, chis))
     logger.debug("read %d prime multigraphs of degree %d from %s", len(primes), d, path)
     return primes
 
@@ -939,7 +957,12 @@ def _write_disk_cache(d: int, primes: Sequence[Edges]) -> None:
     path = _cache_path(d)
     if path is None:
         return
-    payload = {"version": _CACHE_FORMAT_VERSION, "d": d, "primes": [list(e) for e in primes]}
+    payload = {
+        "version": _CACHE_FORMAT_VERSION,
+        "d": d,
+        "primes": [list(edges) for edges in primes],
+        "chi": [_prime_graph(edges).chi for edges in primes],
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write to a temporary file and rename, so a concurrent reader never sees half a file.
