@@ -563,8 +563,8 @@ class Graph:
         Variable-elimination complexity: the EFP costs O(M^chi) for M particles with the best
         elimination order. NOTE: energyflow 1.4.0 reports ``c`` from numpy's greedy einsum
         path, which is one or two higher than chi for 82 of its 23691 primes with
-        8 <= d <= 10, so
-        a ``'chi<=4'`` selection keeps those graphs where energyflow's ``'c<=4'`` drops them.
+        8 <= d <= 10, so a ``'chi<=4'`` selection keeps those graphs where energyflow's
+        ``'c<=4'`` drops them.
     p : int
         Number of prime factors (connected components).
     h : int
