@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -336,6 +337,26 @@ def test_token_round_trip_all_d7():
         assert mg.graph_from_token(token) == graph
         tokens.add(token)
     assert len(tokens) == 1000
+
+
+# Tokens become EFP feature names, so a change of canonical labelling or of the catalogue
+# order renames features in saved models. These pins catch that.
+TOKENS_D4 = [
+    "d0_0", "d1_01", "d2_01-01", "d2_01-02", "d2_01-23", "d3_01-01-01", "d3_01-01-02",
+    "d3_01-02-12", "d3_01-02-03", "d3_01-03-12", "d3_01-23-23", "d3_01-23-24", "d3_01-23-45",
+    "d4_01-01-01-01", "d4_01-01-01-02", "d4_01-01-02-02", "d4_01-01-02-12", "d4_01-01-02-03",
+    "d4_01-01-02-23", "d4_01-01-03-12", "d4_01-02-03-12", "d4_02-03-12-13", "d4_01-02-03-04",
+    "d4_01-03-04-12", "d4_02-04-12-13", "d4_01-01-23-23", "d4_01-23-23-23", "d4_01-01-23-24",
+    "d4_01-23-23-24", "d4_01-23-24-34", "d4_01-02-34-35", "d4_01-23-24-25", "d4_01-23-25-34",
+    "d4_01-23-45-45", "d4_01-23-45-46", "d4_01-23-45-67",
+]
+TOKENS_D8_SHA256 = "ab8fb47da536200093938f24a84972d14947c9b6a708322092ddf8f5abe145ed"
+
+
+def test_tokens_pinned():
+    assert [g.token for g in mg.multigraphs(4)] == TOKENS_D4
+    joined = " ".join(g.token for g in mg.multigraphs(8))
+    assert hashlib.sha256(joined.encode()).hexdigest() == TOKENS_D8_SHA256
 
 
 def test_token_of_noncanonical_input(rng):
