@@ -303,6 +303,18 @@ def test_elimination_order_achieves_chi(rng):
         assert order_cost(edges, order) == chi
 
 
+def test_elimination_order_large_graph_upper_bound(caplog):
+    # A 5x5 grid has treewidth 5 and no simplicial vertex, so 25 vertices reach the greedy
+    # fallback; min-fill finds the optimal row-by-row order here.
+    grid = [(5 * r + c, 5 * r + c + 1) for r in range(5) for c in range(4)]
+    grid += [(5 * r + c, 5 * r + c + 5) for r in range(4) for c in range(5)]
+    order, chi = mg.elimination_order(grid)
+    assert sorted(order) == list(range(25))
+    assert order_cost(grid, order) == chi
+    assert chi == 6
+    assert "upper bound" in caplog.text
+
+
 def test_elimination_order_known_graphs():
     assert mg.elimination_order([]) == ((0,), 1)
     assert mg.elimination_order([(4, 9)])[1] == 2

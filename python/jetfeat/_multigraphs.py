@@ -390,6 +390,10 @@ def _is_clique(adjacency: list[set[int]], vertices: Iterable[int]) -> bool:
     return all(b in adjacency[a] for a, b in itertools.combinations(vertices, 2))
 
 
+# Largest number of vertices, after the reductions, for the exact O(2^m m^2) subset search.
+_EXACT_ORDER_MAX_VERTICES = 16
+
+
 def _exact_order(adjacency: list[set[int]], alive: list[int]) -> tuple[list[int], int]:
     """Return an elimination order of ``alive`` minimising the largest neighbourhood, and that size.
 
@@ -475,9 +479,38 @@ def _elimination_order_contiguous(n: int, edges: Iterable[Edge]) -> tuple[list[i
                 reduced = True
                 break
 
-    rest_order, rest_width = _exact_order(adjacency, sorted(alive)) if alive else ([], 0)
+    if len(alive) > _EXACT_ORDER_MAX_VERTICES:
+        # NOTE: beyond this size the subset search is too slow in Python, so chi is only an
+        # upper bound here. EFP graphs with d <= 10 never reach this branch.
+        logger.warning(
+            "elimination order of a graph with %d vertices left after reductions uses the "
+            "greedy min-fill heuristic, so chi is an upper bound", len(alive),
+        )
+        rest_order, rest_width = _min_fill_order(adjacency, alive)
+    elif alive:
+        rest_order, rest_width = _exact_order(adjacency, sorted(alive))
+    else:
+        rest_order, rest_width = [], 0
     order.extend(rest_order)
     return order, max(lower, rest_width) + 1
+
+
+def _min_fill_order(adjacency: list[set[int]], alive: set[int]) -> tuple[list[int], int]:
+    """Eliminate, one at a time, the vertex whose elimination adds the fewest fill edges."""
+    adjacency = [set(nbrs) for nbrs in adjacency]
+    alive = set(alive)
+    order, width = [], 0
+    while alive:
+        def fill(v: int) -> int:
+            return sum(1 for a, b in itertools.combinations(adjacency[v], 2)
+                       if b not in adjacency[a])
+
+        v = min(sorted(alive), key=lambda x: (fill(x), len(adjacency[x])))
+        width = max(width, len(adjacency[v]))
+        order.append(v)
+        _eliminate(adjacency, v)
+        alive.discard(v)
+    return order, width
 
 
 def elimination_order(edges: Iterable) -> tuple[tuple[int, ...], int]:
@@ -506,7 +539,8 @@ def elimination_order(edges: Iterable) -> tuple[tuple[int, ...], int]:
     -----
     Exact: simplicial and almost simplicial vertices are removed first (safe treewidth
     reductions), then a dynamic programme over subsets of the remaining m vertices, O(2^m m^2),
-    finds the optimum. energyflow 1.4.0 reports its ``c`` from numpy's greedy einsum path. The
+    finds the optimum. When more than 16 vertices remain (never for d <= 10), a greedy
+    min-fill order is used instead and chi is only an upper bound, with a logged warning. energyflow 1.4.0 reports its ``c`` from numpy's greedy einsum path. The
     two agree for every graph with d <= 7, and for 8 <= d <= 10 the greedy path is one or two
     powers of M worse for 82 of the 23691 primes (both tested). For a composite graph chi is the largest
     chi of its prime factors.
