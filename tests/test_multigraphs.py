@@ -6,7 +6,6 @@ import hashlib
 import itertools
 import json
 import re
-import warnings
 
 import pytest
 
@@ -28,11 +27,8 @@ def no_disk_cache(monkeypatch):
 @pytest.fixture(scope="module")
 def efpset_d7():
     energyflow = pytest.importorskip("energyflow")
-    with warnings.catch_warnings():
-        # energyflow 1.4.0 warns about optional dependencies (igraph, wasserstein) on use.
-        warnings.simplefilter("ignore")
-        efpset = energyflow.EFPSet("d<=7")
-        return list(efpset.graphs()), efpset.specs, list(efpset.cols)
+    efpset = energyflow.EFPSet("d<=7")
+    return list(efpset.graphs()), efpset.specs, list(efpset.cols)
 
 
 def relabel(edges, rng, n_labels=40):
@@ -160,10 +156,8 @@ def test_primes_d10_match_energyflow_catalogue():
     # which for 82 graphs with d >= 8 is one or two powers of M worse than the best order, so
     # ours must be equal or lower, and equal to a brute-force search over all orders.
     energyflow = pytest.importorskip("energyflow")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        efpset = energyflow.EFPSet("d<=10", "p==1")
-        ef_graphs, ef_specs, cols = list(efpset.graphs()), efpset.specs, list(efpset.cols)
+    efpset = energyflow.EFPSet("d<=10", "p==1")
+    ef_graphs, ef_specs, cols = list(efpset.graphs()), efpset.specs, list(efpset.cols)
     ours = {g.edges: g for g in mg.multigraphs(10, prime=True)}
     assert len(ef_graphs) == len(ours) == 23691
 
