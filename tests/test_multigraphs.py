@@ -518,5 +518,12 @@ def test_draw_multigraph_shows_multiplicity():
         ax2 = mg.draw_multigraph([], ax=ax, title="single vertex")
         assert ax2 is ax
         assert ax.get_title() == "single vertex"
+        ax3 = mg.draw_multigraph("d3_01-02-12")
+        assert len(ax3.patches) == 3
+        assert ax3.get_title() == "d3_01-02-12"
+        plt.close(ax3.figure)
+        ax4 = mg.draw_multigraph(mg.graph_from_edges(edges))
+        assert len(ax4.patches) == 5
+        plt.close(ax4.figure)
     finally:
         plt.close(ax.figure)

@@ -1168,7 +1168,7 @@ def _layout(n: int, edges: Sequence[Edge]) -> list[tuple[float, float]]:
     return positions
 
 
-def draw_multigraph(edges: Iterable, ax=None, title: str | None = None):
+def draw_multigraph(edges: Iterable | Graph | str, ax=None, title: str | None = None):
     """Draw a multigraph with matplotlib, multi-edges as separate arcs.
 
     Vertices sit on a circle per connected component. An edge of multiplicity k is drawn as k
@@ -1177,8 +1177,9 @@ def draw_multigraph(edges: Iterable, ax=None, title: str | None = None):
 
     Parameters
     ----------
-    edges : iterable of (int, int)
-        Edges as in ``canonical_form``; the graph is drawn in canonical labelling.
+    edges : iterable of (int, int), Graph or str
+        Edges as in ``canonical_form``, a Graph record, or a token such as ``"d3_01-02-12"``.
+        The graph is drawn in canonical labelling.
     ax : matplotlib.axes.Axes or None, default=None
         Axes to draw into; None creates a new figure with one 2 x 2 inch axes.
     title : str or None, default=None
@@ -1192,7 +1193,12 @@ def draw_multigraph(edges: Iterable, ax=None, title: str | None = None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch
 
-    graph = graph_from_edges(edges)
+    if isinstance(edges, Graph):
+        graph = edges
+    elif isinstance(edges, str):
+        graph = graph_from_token(edges)
+    else:
+        graph = graph_from_edges(edges)
     if ax is None:
         _, ax = plt.subplots(figsize=(2.0, 2.0))
     positions = _layout(graph.n, graph.edges)
