@@ -929,9 +929,9 @@ def multigraphs(dmax: int, *, prime: bool | None = None) -> list[Graph]:
     cached in memory, and the primes of degree >= 8 also in the user cache directory
     (``platformdirs.user_cache_dir("jetfeat")``; set ``JETFEAT_NO_DISK_CACHE=1`` to disable).
     Measured wall times of ``multigraphs(dmax)`` in a fresh process, Python 3.11, one thread,
-    on a 2-core machine shared with other jobs (load average about 8, so these are upper
-    estimates): from an empty cache about 0.4 s for dmax=7, 1.3 s for 8, 8 s for 9 and 34 s
-    for 10; with the disk cache filled 0.3 s, 0.4 s, 0.8 s and 2.5 s.
+    on a 2-core machine shared with other jobs (load average about 9, so these are upper
+    estimates): from an empty cache about 0.4 s for dmax=7, 1.7 s for 8, 8 s for 9 and 44 s
+    for 10. With the disk cache filled they drop to 0.4 s, 0.5 s, 0.9 s and 3 s.
     """
     if isinstance(dmax, bool) or not isinstance(dmax, int):
         raise TypeError(f"dmax must be an int between 0 and {DMAX_SUPPORTED}, got {dmax!r}")
