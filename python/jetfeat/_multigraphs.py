@@ -776,7 +776,7 @@ def graph_from_token(token: str) -> Graph:
 
 
 def _extend_prime(edges: Edges) -> set[Edges]:
-    """Canonical connected graphs with one more edge than the canonical connected ``edges``.
+    """Return the canonical connected graphs with one more edge than the connected ``edges``.
 
     Every connected multigraph of degree d >= 1 arises this way from one of degree d - 1:
     remove a copy of a multi-edge or an edge on a cycle (it stays connected), or, for a
@@ -811,7 +811,7 @@ def _extend_prime(edges: Edges) -> set[Edges]:
 
 @functools.lru_cache(maxsize=None)
 def _primes_of_degree(d: int) -> tuple[Edges, ...]:
-    """Canonical prime graphs of degree d, sorted by ``_prime_key``, from memory, disk or scratch."""
+    """Return the canonical primes of degree d, sorted by ``_prime_key``, from disk or scratch."""
     if d == 0:
         return ((),)
     cached = _read_disk_cache(d)
