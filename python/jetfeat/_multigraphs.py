@@ -540,9 +540,11 @@ def elimination_order(edges: Iterable) -> tuple[tuple[int, ...], int]:
     Exact: simplicial and almost simplicial vertices are removed first (safe treewidth
     reductions), then a dynamic programme over subsets of the remaining m vertices, O(2^m m^2),
     finds the optimum. When more than 16 vertices remain (never for d <= 10), a greedy
-    min-fill order is used instead and chi is only an upper bound, with a logged warning. energyflow 1.4.0 reports its ``c`` from numpy's greedy einsum path. The
-    two agree for every graph with d <= 7, and for 8 <= d <= 10 the greedy path is one or two
-    powers of M worse for 82 of the 23691 primes (both tested). For a composite graph chi is the largest
+    min-fill order is used instead and chi is only an upper bound, with a logged warning.
+
+    energyflow 1.4.0 reports its ``c`` from numpy's greedy einsum path. The two agree for
+    every graph with d <= 7, and for 8 <= d <= 10 the greedy path is one or two powers of M
+    worse for 82 of the 23691 primes (both tested). For a composite graph chi is the largest
     chi of its prime factors.
 
     References
