@@ -549,8 +549,8 @@ def elimination_order(edges: Iterable) -> tuple[tuple[int, ...], int]:
 
     References
     ----------
-    P. T. Komiske, E. M. Metodiev, J. Thaler, "Energy flow polynomials", arXiv:1712.07124,
-    section 4 (variable elimination).
+    P. T. Komiske, E. M. Metodiev, J. Thaler, "Energy flow polynomials: a complete linear
+    basis for jet substructure", JHEP 04 (2018) 013, arXiv:1712.07124.
     """
     n, relabelled, labels = _relabel_contiguous(_as_edge_list(edges))
     order, chi = _elimination_order_contiguous(n, relabelled)
