@@ -35,7 +35,7 @@ def relabel(edges, rng, n_labels=40):
     """Apply a random injective relabelling into 0..n_labels-1 and shuffle edge order and sides."""
     vertices = sorted({v for edge in edges for v in edge})
     targets = rng.choice(n_labels, size=len(vertices), replace=False)
-    mapping = {v: int(t) for v, t in zip(vertices, targets)}
+    mapping = {v: int(t) for v, t in zip(vertices, targets, strict=True)}
     out = []
     for i, j in edges:
         pair = (mapping[i], mapping[j])
@@ -100,8 +100,15 @@ def test_counts_d9_d10(d):
 def test_degree_zero_graph():
     (graph,) = mg.multigraphs(0)
     assert graph.edges == ()
-    assert (graph.n, graph.d, graph.e, graph.v, graph.chi, graph.p, graph.h) == (1, 0, 0, 0, 1,
-                                                                                  1, 0)
+    assert (graph.n, graph.d, graph.e, graph.v, graph.chi, graph.p, graph.h) == (
+        1,
+        0,
+        0,
+        0,
+        1,
+        1,
+        0,
+    )
     assert graph.is_prime
     assert graph.factors == ((),)
     assert graph.token == "d0_0"
@@ -125,7 +132,7 @@ def test_graphs_match_energyflow(efpset_d7):
     assert len(ef_graphs) == len(ours) == 1000
 
     matched = set()
-    for edges, spec in zip(ef_graphs, ef_specs):
+    for edges in ef_graphs:
         canon = mg.canonical_form(edges)
         assert canon in ours, f"energyflow graph {edges} has no jetfeat counterpart"
         assert canon not in matched, f"two energyflow graphs map to {canon}"
@@ -142,7 +149,7 @@ def test_descriptors_match_energyflow(efpset_d7, ours_name, ef_name):
     ef_graphs, ef_specs, cols = efpset_d7
     column = cols.index(ef_name)
     mismatches = []
-    for edges, spec in zip(ef_graphs, ef_specs):
+    for edges, spec in zip(ef_graphs, ef_specs, strict=True):
         graph = mg.graph_from_edges(edges)
         if getattr(graph, ours_name) != spec[column]:
             mismatches.append((edges, getattr(graph, ours_name), int(spec[column])))
@@ -163,8 +170,8 @@ def test_primes_d10_match_energyflow_catalogue():
 
     matched = set()
     greedy_worse = []
-    for edges, spec in zip(ef_graphs, ef_specs):
-        spec = dict(zip(cols, (int(x) for x in spec)))
+    for edges, spec in zip(ef_graphs, ef_specs, strict=True):
+        spec = dict(zip(cols, (int(x) for x in spec), strict=True))
         graph = ours[mg.canonical_form(edges)]
         matched.add(graph.edges)
         observed = (graph.n, graph.d, graph.e, graph.v, graph.p, graph.h)
@@ -348,13 +355,42 @@ def test_token_round_trip_all_d7():
 # Tokens become EFP feature names, so a change of canonical labelling or of the catalogue
 # order renames features in saved models. These pins catch that.
 TOKENS_D4 = [
-    "d0_0", "d1_01", "d2_01-01", "d2_01-02", "d2_01-23", "d3_01-01-01", "d3_01-01-02",
-    "d3_01-02-12", "d3_01-02-03", "d3_01-03-12", "d3_01-23-23", "d3_01-23-24", "d3_01-23-45",
-    "d4_01-01-01-01", "d4_01-01-01-02", "d4_01-01-02-02", "d4_01-01-02-12", "d4_01-01-02-03",
-    "d4_01-01-02-23", "d4_01-01-03-12", "d4_01-02-03-12", "d4_02-03-12-13", "d4_01-02-03-04",
-    "d4_01-03-04-12", "d4_02-04-12-13", "d4_01-01-23-23", "d4_01-23-23-23", "d4_01-01-23-24",
-    "d4_01-23-23-24", "d4_01-23-24-34", "d4_01-02-34-35", "d4_01-23-24-25", "d4_01-23-25-34",
-    "d4_01-23-45-45", "d4_01-23-45-46", "d4_01-23-45-67",
+    "d0_0",
+    "d1_01",
+    "d2_01-01",
+    "d2_01-02",
+    "d2_01-23",
+    "d3_01-01-01",
+    "d3_01-01-02",
+    "d3_01-02-12",
+    "d3_01-02-03",
+    "d3_01-03-12",
+    "d3_01-23-23",
+    "d3_01-23-24",
+    "d3_01-23-45",
+    "d4_01-01-01-01",
+    "d4_01-01-01-02",
+    "d4_01-01-02-02",
+    "d4_01-01-02-12",
+    "d4_01-01-02-03",
+    "d4_01-01-02-23",
+    "d4_01-01-03-12",
+    "d4_01-02-03-12",
+    "d4_02-03-12-13",
+    "d4_01-02-03-04",
+    "d4_01-03-04-12",
+    "d4_02-04-12-13",
+    "d4_01-01-23-23",
+    "d4_01-23-23-23",
+    "d4_01-01-23-24",
+    "d4_01-23-23-24",
+    "d4_01-23-24-34",
+    "d4_01-02-34-35",
+    "d4_01-23-24-25",
+    "d4_01-23-25-34",
+    "d4_01-23-45-45",
+    "d4_01-23-45-46",
+    "d4_01-23-45-67",
 ]
 TOKENS_D8_SHA256 = "ab8fb47da536200093938f24a84972d14947c9b6a708322092ddf8f5abe145ed"
 
@@ -372,8 +408,20 @@ def test_token_of_noncanonical_input(rng):
 
 @pytest.mark.parametrize(
     "token",
-    ["", "d2", "d2_", "d2_01-", "d2_012", "d3_01-02", "D1_01", "d1_0", "d0_1", "d1_00",
-     "d01_01", "efp_d1_01"],
+    [
+        "",
+        "d2",
+        "d2_",
+        "d2_01-",
+        "d2_012",
+        "d3_01-02",
+        "D1_01",
+        "d1_0",
+        "d0_1",
+        "d1_00",
+        "d01_01",
+        "efp_d1_01",
+    ],
 )
 def test_graph_from_token_rejects_malformed(token):
     with pytest.raises(ValueError, match="token"):

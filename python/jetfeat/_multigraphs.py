@@ -228,8 +228,7 @@ def _canonical_connected(n: int, edges: Sequence[Edge]) -> tuple[Edges, list[int
         if n_colours == n:
             # A discrete colouring is a relabelling: vertex v becomes colours[v].
             certificate = tuple(
-                sorted((min(colours[i], colours[j]), max(colours[i], colours[j]))
-                       for i, j in edges)
+                sorted((min(colours[i], colours[j]), max(colours[i], colours[j])) for i, j in edges)
             )
             if best[0] is None or certificate < best[0]:
                 best[0], best[1] = certificate, list(colours)
@@ -468,8 +467,10 @@ def _elimination_order_contiguous(n: int, edges: Iterable[Edge]) -> tuple[list[i
         for v in sorted(alive, key=lambda x: (len(adjacency[x]), x)):
             nbrs = adjacency[v]
             simplicial = _is_clique(adjacency, nbrs)
-            almost = not simplicial and len(nbrs) <= lower and any(
-                _is_clique(adjacency, nbrs - {u}) for u in nbrs
+            almost = (
+                not simplicial
+                and len(nbrs) <= lower
+                and any(_is_clique(adjacency, nbrs - {u}) for u in nbrs)
             )
             if simplicial or almost:
                 lower = max(lower, len(nbrs))
@@ -484,7 +485,8 @@ def _elimination_order_contiguous(n: int, edges: Iterable[Edge]) -> tuple[list[i
         # upper bound here. EFP graphs with d <= 10 never reach this branch.
         logger.warning(
             "elimination order of a graph with %d vertices left after reductions uses the "
-            "greedy min-fill heuristic, so chi is an upper bound", len(alive),
+            "greedy min-fill heuristic, so chi is an upper bound",
+            len(alive),
         )
         rest_order, rest_width = _min_fill_order(adjacency, alive)
     elif alive:
@@ -501,9 +503,11 @@ def _min_fill_order(adjacency: list[set[int]], alive: set[int]) -> tuple[list[in
     alive = set(alive)
     order, width = [], 0
     while alive:
+
         def fill(v: int) -> int:
-            return sum(1 for a, b in itertools.combinations(adjacency[v], 2)
-                       if b not in adjacency[a])
+            return sum(
+                1 for a, b in itertools.combinations(adjacency[v], 2) if b not in adjacency[a]
+            )
 
         v = min(sorted(alive), key=lambda x: (fill(x), len(adjacency[x])))
         width = max(width, len(adjacency[v]))
@@ -562,9 +566,9 @@ def elimination_order(edges: Iterable) -> tuple[tuple[int, ...], int]:
 _CHI_FROM_DISK: dict[Edges, int] = {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _chi_of_simple(simple_edges: Edges) -> int:
-    """chi of a simple graph on vertices 0..n-1 given as sorted distinct edges.
+    """Compute chi of a simple graph on vertices 0..n-1 given as sorted distinct edges.
 
     Cached on the labelled edge list, which is cheaper than canonicalising the simple graph
     and still hits often, because canonical multigraphs with the same simple graph tend to
@@ -811,7 +815,7 @@ def _extend_prime(edges: Edges) -> set[Edges]:
     return results
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _primes_of_degree(d: int) -> tuple[Edges, ...]:
     """Return the canonical primes of degree d, sorted by ``_prime_key``, from disk or scratch."""
     if d == 0:
@@ -828,7 +832,9 @@ def _primes_of_degree(d: int) -> tuple[Edges, ...]:
     primes = tuple(sorted(found, key=_prime_key))
     logger.debug(
         "enumerated %d prime multigraphs of degree %d in %.2f s",
-        len(primes), d, time.perf_counter() - start,
+        len(primes),
+        d,
+        time.perf_counter() - start,
     )
     if d < len(_PRIME_COUNTS) and len(primes) != _PRIME_COUNTS[d]:
         raise RuntimeError(
@@ -839,7 +845,7 @@ def _primes_of_degree(d: int) -> tuple[Edges, ...]:
     return primes
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _prime_graph(edges: Edges) -> Graph:
     """Build the Graph record of a canonical prime, cached because composites reuse it."""
     return _graph_from_canonical_factors((edges,))
@@ -880,8 +886,11 @@ def _composites_of_degree(d: int) -> list[Graph]:
         # For each distinct part size with multiplicity r, choose a multiset of r primes.
         sizes = sorted(set(partition))
         choices = [
-            list(itertools.combinations_with_replacement(_primes_of_degree(size),
-                                                         partition.count(size)))
+            list(
+                itertools.combinations_with_replacement(
+                    _primes_of_degree(size), partition.count(size)
+                )
+            )
             for size in sizes
         ]
         for picked in itertools.product(*choices):
@@ -894,7 +903,7 @@ def _graph_sort_key(graph: Graph) -> tuple:
     return (graph.d, graph.p, graph.n, graph.edges)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _catalogue(d: int) -> tuple[Graph, ...]:
     """Build every multigraph of degree exactly d, primes first, sorted by (p, n, edges)."""
     graphs = [_prime_graph(edges) for edges in _primes_of_degree(d)]
@@ -984,13 +993,16 @@ def _read_disk_cache(d: int) -> list[Edges] | None:
     if d < len(_PRIME_COUNTS) and len(primes) != _PRIME_COUNTS[d]:
         logger.warning(
             "ignoring multigraph cache %s: it lists %d primes of degree %d, expected %d",
-            path, len(primes), d, _PRIME_COUNTS[d],
+            path,
+            len(primes),
+            d,
+            _PRIME_COUNTS[d],
         )
         return None
     if len(chis) != len(primes):
         logger.warning("ignoring multigraph cache %s: chi and prime lists differ in length", path)
         return None
-    _CHI_FROM_DISK.update(zip(primes, chis))
+    _CHI_FROM_DISK.update(zip(primes, chis, strict=True))
     logger.debug("read %d prime multigraphs of degree %d from %s", len(primes), d, path)
     return primes
 
@@ -1019,8 +1031,16 @@ def _write_disk_cache(d: int, primes: Sequence[Edges]) -> None:
 # Selection
 # ---------------------------------------------------------------------------------------------
 
-_SPEC_FIELDS = {"n": "n", "d": "d", "e": "e", "v": "v", "chi": "chi", "c": "chi", "p": "p",
-                "h": "h"}
+_SPEC_FIELDS = {
+    "n": "n",
+    "d": "d",
+    "e": "e",
+    "v": "v",
+    "chi": "chi",
+    "c": "chi",
+    "p": "p",
+    "h": "h",
+}
 _SPEC_OPS = {
     "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b,
@@ -1060,8 +1080,11 @@ def _split_specs(specs: Sequence) -> list[str]:
     flat = []
     for spec in specs:
         is_pair = (
-            isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str)
-            and isinstance(spec[1], int) and not isinstance(spec[1], bool)
+            isinstance(spec, tuple)
+            and len(spec) == 2
+            and isinstance(spec[0], str)
+            and isinstance(spec[1], int)
+            and not isinstance(spec[1], bool)
         )
         if is_pair:
             flat.append(f"{spec[0]}{spec[1]}")
@@ -1215,15 +1238,27 @@ def draw_multigraph(edges: Iterable | Graph | str, ax=None, title: str | None = 
         for k in range(mult):
             rad = (k - (mult - 1) / 2) * 0.35
             arc = FancyArrowPatch(
-                positions[i], positions[j], arrowstyle="-", connectionstyle=f"arc3,rad={rad}",
-                color="0.25", linewidth=1.4, shrinkA=0, shrinkB=0, zorder=1,
+                positions[i],
+                positions[j],
+                arrowstyle="-",
+                connectionstyle=f"arc3,rad={rad}",
+                color="0.25",
+                linewidth=1.4,
+                shrinkA=0,
+                shrinkB=0,
+                zorder=1,
             )
             ax.add_patch(arc)
         if mult > 1:
             (xi, yi), (xj, yj) = positions[i], positions[j]
             ax.annotate(
-                str(mult), ((xi + xj) / 2, (yi + yj) / 2), fontsize=7, color="tab:red",
-                ha="center", va="center", zorder=3,
+                str(mult),
+                ((xi + xj) / 2, (yi + yj) / 2),
+                fontsize=7,
+                color="tab:red",
+                ha="center",
+                va="center",
+                zorder=3,
                 bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "none"},
             )
 
