@@ -926,8 +926,8 @@ def multigraphs(dmax: int, *, prime: bool | None = None) -> list[Graph]:
     -------
     list of Graph
         Graphs sorted by degree d, then primes before composites (by number of factors p),
-        then vertex count n, then canonical edges. The order is stable across versions of
-        this module unless ``_CACHE_FORMAT_VERSION`` changes.
+        then vertex count n, then canonical edges. The tests pin this order and the tokens,
+        because tokens become EFP feature names.
 
     Notes
     -----
