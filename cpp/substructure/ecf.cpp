@@ -69,19 +69,65 @@ inline double dot(const double* a, const double* b, std::int64_t n) {
 #endif
 }
 
-// Per-thread scratch: the pT of each constituent and the symmetric matrix of R_ij^beta.
+// Returns sum_{begin <= r < end} weight[r] sum_{r < k < end} a[k] matrix[r * stride + k], the
+// triangle sum behind ECF(3) and ECF(4). The AVX-512 path takes four rows r at a time so that
+// they share the loads of a[k] and run four independent accumulator chains; the terms with k
+// below the block's common start are added one by one. Every term's partial sum is fixed by the
+// indices, so the result does not depend on threads or allocation.
+inline double triangle_sum(const double* weight, const double* a, const double* matrix,
+                           std::int64_t stride, std::int64_t begin, std::int64_t end) {
+  double total = 0.0;
+  std::int64_t r = begin;
+#if defined(__AVX512F__)
+  for (; r + 4 <= end; r += 4) {
+    const double* rows[4] = {matrix + r * stride, matrix + (r + 1) * stride,
+                             matrix + (r + 2) * stride, matrix + (r + 3) * stride};
+    double partial[4];
+    for (int t = 0; t < 4; ++t) {
+      double extra = 0.0;
+      for (std::int64_t k = r + t + 1; k < r + 4; ++k) extra += a[k] * rows[t][k];
+      partial[t] = extra;
+    }
+
+    __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                      _mm512_setzero_pd()};
+    std::int64_t k = r + 4;
+    for (; k + 8 <= end; k += 8) {
+      const __m512d av = _mm512_loadu_pd(a + k);
+      for (int t = 0; t < 4; ++t) acc[t] = _mm512_fmadd_pd(av, _mm512_loadu_pd(rows[t] + k), acc[t]);
+    }
+    if (k < end) {
+      const __mmask8 mask = static_cast<__mmask8>((1u << (end - k)) - 1u);
+      const __m512d av = _mm512_maskz_loadu_pd(mask, a + k);
+      for (int t = 0; t < 4; ++t) {
+        acc[t] = _mm512_fmadd_pd(av, _mm512_maskz_loadu_pd(mask, rows[t] + k), acc[t]);
+      }
+    }
+    for (int t = 0; t < 4; ++t) {
+      total += weight[r + t] * (partial[t] + _mm512_reduce_add_pd(acc[t]));
+    }
+  }
+#endif
+  for (; r < end; ++r) {
+    if (weight[r] == 0.0) continue;
+    total += weight[r] * dot(a + r + 1, matrix + r * stride + r + 1, end - r - 1);
+  }
+  return total;
+}
+
+// Per-thread scratch: the pT of each constituent and the upper triangle of the R_ij^beta matrix.
 struct JetScratch {
   std::vector<double> pt, y, phi;  // pt has stride entries, zero after the first m
-  std::vector<double> angle;   // M x stride, angle[i * stride + j] = R_ij^beta, zero diagonal
-  std::vector<double> scaled;  // M x stride, scaled[i * stride + j] = pT_j R_ij^beta
+  std::vector<double> angle;   // M x stride, angle[i * stride + j] = R_ij^beta for j > i, else 0
+  std::vector<double> scaled;  // M x stride, scaled[i * stride + j] = pT_j R_ij^beta for j > i
   std::vector<double> pair;    // stride, pair[l] = pT_l R_il^beta R_jl^beta for the current (i, j)
   std::int64_t m = 0;       // number of constituents
   std::int64_t stride = 0;  // row length: m rounded up to a multiple of 8
 };
 
-// Fills scratch.pt and scratch.angle for the rows [begin, end) of ptyphims. Each row of the
-// full matrix is computed on its own (a vectorisable loop); |dphi| and 2 pi - |dphi| are both
-// symmetric in (i, j), so the matrix is exactly symmetric.
+// Fills scratch.pt and the upper triangle (j > i) of scratch.angle for the rows [begin, end) of
+// ptyphims; every kernel below reads a_ij only with i < j. Each row segment is a vectorisable
+// loop.
 void fill_angles(const double* ptyphims, std::int64_t begin, std::int64_t end, double beta,
                  JetScratch& scratch) {
   constexpr double kTwoPi = 6.28318530717958647692;
@@ -104,7 +150,7 @@ void fill_angles(const double* ptyphims, std::int64_t begin, std::int64_t end, d
   const double half_beta = 0.5 * beta;
   for (std::int64_t i = 0; i < m; ++i) {
     double* row = scratch.angle.data() + i * stride;
-    for (std::int64_t j = 0; j < m; ++j) {
+    for (std::int64_t j = i + 1; j < m; ++j) {
       const double dy = y[i] - y[j];
       // phi lies in (-pi, pi], so |dphi| < 2 pi and the wrapped distance is the smaller arc.
       const double abs_dphi = std::abs(phi[i] - phi[j]);
@@ -114,19 +160,16 @@ void fill_angles(const double* ptyphims, std::int64_t begin, std::int64_t end, d
 
     // beta = 1 and 2 are the common choices: avoid pow() for them.
     if (beta == 1.0) {
-      for (std::int64_t j = 0; j < m; ++j) row[j] = std::sqrt(row[j]);
+      for (std::int64_t j = i + 1; j < m; ++j) row[j] = std::sqrt(row[j]);
     } else if (beta != 2.0) {
-      for (std::int64_t j = 0; j < m; ++j) row[j] = std::pow(row[j], half_beta);
+      for (std::int64_t j = i + 1; j < m; ++j) row[j] = std::pow(row[j], half_beta);
     }
-    row[i] = 0.0;
   }
 }
 
-// ECF(1..n_max) of one jet whose scratch is filled. With a_ij = R_ij^beta:
-//   ECF(3) = sum_{i<j} pT_i pT_j a_ij sum_{k>j} a_ik (pT_k a_jk),
-//   ECF(4) = sum_{i<j} pT_i pT_j a_ij sum_{j<k} q_k sum_{l>k} a_kl q_l, q_l = pT_l a_il a_jl,
-// with the pair row q built once per (i, j). Terms with a zero prefactor (pT = 0 or collinear
-// pairs) are skipped.
+// ECF(1..n_max) of one jet whose scratch is filled, with a_ij = R_ij^beta. Both ECF(3) and
+// ECF(4) reduce to triangle_sum(); for ECF(4) the pair row q is built once per (i, j). Terms with
+// a zero prefactor (pT = 0 or collinear pairs) are skipped where that costs no vector width.
 void jet_ecfs(JetScratch& s, int n_max, double* out) {
   const std::int64_t m = static_cast<std::int64_t>(s.m);
   const std::int64_t stride = s.stride;
@@ -147,29 +190,34 @@ void jet_ecfs(JetScratch& s, int n_max, double* out) {
 
   s.scaled.assign(m * stride, 0.0);
   for (std::int64_t j = 0; j < m; ++j) {
-    for (std::int64_t k = 0; k < m; ++k) s.scaled[j * stride + k] = pt[k] * angle[j * stride + k];
+    for (std::int64_t k = j + 1; k < m; ++k) {
+      s.scaled[j * stride + k] = pt[k] * angle[j * stride + k];
+    }
   }
   const double* scaled = s.scaled.data();
   if (n_max >= 4) s.pair.assign(stride, 0.0);
 
-  double ecf3 = 0.0, ecf4 = 0.0;
+  // ECF(3) = sum_i pT_i sum_{j>i} (pT_j a_ij) sum_{k>j} a_ik (pT_k a_jk).
+  double ecf3 = 0.0;
   for (std::int64_t i = 0; i < m; ++i) {
-    const double* angle_i = angle + i * stride;
-    for (std::int64_t j = i + 1; j < m; ++j) {
-      const double weight_ij = pt[i] * pt[j] * angle_i[j];
-      if (weight_ij == 0.0) continue;
-      const double* scaled_j = scaled + j * stride;
-      ecf3 += weight_ij * dot(angle_i + j + 1, scaled_j + j + 1, m - j - 1);
-      if (n_max < 4) continue;
+    if (pt[i] == 0.0) continue;
+    const double* scaled_i = scaled + i * stride;
+    ecf3 += pt[i] * triangle_sum(scaled_i, angle + i * stride, scaled, stride, i + 1, m);
+  }
 
-      double* pair = s.pair.data();
-      for (std::int64_t l = j + 1; l < m; ++l) pair[l] = angle_i[l] * scaled_j[l];
-      double inner = 0.0;
-      for (std::int64_t k = j + 1; k + 1 < m; ++k) {
-        if (pair[k] == 0.0) continue;
-        inner += pair[k] * dot(angle + k * stride + k + 1, pair + k + 1, m - k - 1);
+  // ECF(4) = sum_{i<j} pT_i pT_j a_ij sum_{j<k<l} q_k a_kl q_l with q_l = a_il pT_l a_jl.
+  double ecf4 = 0.0;
+  if (n_max >= 4) {
+    double* pair = s.pair.data();
+    for (std::int64_t i = 0; i < m; ++i) {
+      const double* angle_i = angle + i * stride;
+      for (std::int64_t j = i + 1; j + 2 < m; ++j) {
+        const double weight_ij = pt[i] * pt[j] * angle_i[j];
+        if (weight_ij == 0.0) continue;
+        const double* scaled_j = scaled + j * stride;
+        for (std::int64_t l = j + 1; l < m; ++l) pair[l] = angle_i[l] * scaled_j[l];
+        ecf4 += weight_ij * triangle_sum(pair, pair, angle, stride, j + 1, m);
       }
-      ecf4 += weight_ij * inner;
     }
   }
   out[2] = ecf3;
