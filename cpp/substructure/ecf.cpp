@@ -5,7 +5,12 @@
 #include <vector>
 
 #if defined(__AVX2__) || defined(__AVX512F__)
+// GCC 12 reports -Wmaybe-uninitialized inside its own _mm512_reduce_add_pd (a placeholder
+// register it leaves undefined on purpose); the warning is silenced for the header only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
 #endif
 
 #include "parallel.hpp"
