@@ -1,9 +1,8 @@
-"""Energy correlation functions against brute-force sums, fastjet-contrib 1.051 and its .ref files."""
+"""ECFs against brute-force sums, fastjet-contrib 1.051 and its example output."""
 
 from __future__ import annotations
 
 import itertools
-import math
 import re
 
 import numpy as np

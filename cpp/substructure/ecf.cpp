@@ -20,10 +20,9 @@ namespace jetfeat::substructure {
 namespace {
 
 // Dot product of a[0..n) and b[0..n). Each term goes to a partial sum chosen by its index
-// alone (never by the buffer address), and the partial sums are combined in a fixed order, so
-// the result is the same bitwise for every thread count and allocation of a given build. The
-// AVX-512 and AVX2 paths use fused multiply-add, so builds for different CPUs can differ in the
-// last bits.
+// alone, never by the buffer address, and the partial sums are combined in a fixed order. So a
+// given build returns the same bits for every thread count and allocation. The AVX-512 and AVX2
+// paths use fused multiply-add, so builds for different CPUs can differ in the last bits.
 inline double dot(const double* a, const double* b, std::int64_t n) {
 #if defined(__AVX512F__)
   __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
@@ -75,10 +74,10 @@ inline double dot(const double* a, const double* b, std::int64_t n) {
 }
 
 // Returns sum_{begin <= r < end} weight[r] sum_{r < k < end} a[k] matrix[r * stride + k], the
-// triangle sum behind ECF(3) and ECF(4). The AVX-512 path takes four rows r at a time so that
-// they share the loads of a[k] and run four independent accumulator chains; the terms with k
-// below the block's common start are added one by one. Every term's partial sum is fixed by the
-// indices, so the result does not depend on threads or allocation.
+// triangle sum behind ECF(3) and ECF(4). The AVX-512 path takes four rows r at a time, so they
+// share the loads of a[k] and run four independent accumulator chains. Terms with k below the
+// block's common start are added one by one. Every term's partial sum is fixed by the indices,
+// so the result does not depend on threads or allocation.
 inline double triangle_sum(const double* weight, const double* a, const double* matrix,
                            std::int64_t stride, std::int64_t begin, std::int64_t end) {
   double total = 0.0;
@@ -131,8 +130,8 @@ struct JetScratch {
 };
 
 // Fills scratch.pt and the upper triangle (j > i) of scratch.angle for the rows [begin, end) of
-// ptyphims; every kernel below reads a_ij only with i < j. Each row segment is a vectorisable
-// loop.
+// ptyphims, because every kernel below reads a_ij only with i < j. Each row segment is a
+// vectorisable loop.
 void fill_angles(const double* ptyphims, std::int64_t begin, std::int64_t end, double beta,
                  JetScratch& scratch) {
   constexpr double kTwoPi = 6.28318530717958647692;
@@ -174,7 +173,7 @@ void fill_angles(const double* ptyphims, std::int64_t begin, std::int64_t end, d
 
 // ECF(1..n_max) of one jet whose scratch is filled, with a_ij = R_ij^beta. Both ECF(3) and
 // ECF(4) reduce to triangle_sum(); for ECF(4) the pair row q is built once per (i, j). Terms with
-// a zero prefactor (pT = 0 or collinear pairs) are skipped where that costs no vector width.
+// a zero prefactor (pT = 0 or collinear pairs) are skipped outside the four-row blocks.
 void jet_ecfs(JetScratch& s, int n_max, double* out) {
   const std::int64_t m = static_cast<std::int64_t>(s.m);
   const std::int64_t stride = s.stride;
@@ -328,7 +327,7 @@ void energy_correlators(const double* ptyphims, const std::int64_t* offsets,
                         std::int64_t n_jets, double beta, int n_max, int n_threads, double* out) {
   const int threads = resolve_threads(n_threads);
 
-  // Jets differ in size, so a chunk of one jet per thread in turn balances the load; each jet
+  // Jets differ in size, so handing out one jet per thread in turn balances the load. Each jet
   // writes only its own row, so the result does not depend on the thread count.
 #pragma omp parallel num_threads(threads)
   {

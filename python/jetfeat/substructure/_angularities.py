@@ -34,6 +34,8 @@ NAMED_ANGULARITIES = {
     "mass": (1.0, 2.0),
     "multiplicity": (0.0, 0.0),
 }
+# NOTE: only the E-scheme axis is available. A winner-take-all axis needs the reclustering kernel
+# of the clustering family, which this module does not use yet.
 _AXES = ("escheme",)
 
 
