@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 import numpy as np
@@ -437,3 +438,27 @@ def test_example_ref_pt_r_tables(fjcontrib_dir):
                     checked += 1
     assert jet == 1
     assert checked > 150
+
+
+# --- energyflow: e_N are complete-graph EFPs divided by N! -----------------------------------
+
+COMPLETE_GRAPHS = {
+    2: [(0, 1)],
+    3: [(0, 1), (0, 2), (1, 2)],
+    4: [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)],
+}
+
+
+@pytest.mark.parametrize("beta", [0.5, 1.0, 2.0], ids=lambda b: f"beta{b}")
+def test_e_n_match_energyflow_complete_graphs(pythia_batch, beta):
+    # EFPs sum over all ordered N-tuples with theta_ii = 0, so each unordered tuple appears N!
+    # times: e_N = EFP(K_N) / N! with the hadronic measure (pT, y, phi) and kappa = 1.
+    energyflow = pytest.importorskip("energyflow")
+    order = np.argsort(pythia_batch.counts, kind="stable")[:8]
+    batch = pythia_batch.select(order)
+    columns = energy_correlation_functions(batch, beta=beta, n_max=4)
+    for n, graph in COMPLETE_GRAPHS.items():
+        efp = energyflow.EFP(graph, measure="hadr", beta=beta, normed=True, coords="ptyphim")
+        for i in range(batch.n_jets):
+            expected = efp.compute(batch.jet(i)[1]) / math.factorial(n)
+            assert columns[f"e{n}_beta{beta:g}"][i] == pytest.approx(expected, rel=1e-11), (n, i)
