@@ -7,7 +7,7 @@ Usage::
 Both sides run on identical jets in one run and report the fastest of ``--repeats`` passes in
 microseconds per jet. fastjet-contrib is timed inside the test-only C++ program
 ``tests/fastjet_ref/ecf_ref.cpp`` (std::chrono around the EnergyCorrelator calls,
-single-threaded, pt_R measure, storage_array strategy); jetfeat is timed with
+single-threaded, pt_R measure, storage_array strategy). jetfeat is timed with
 ``time.perf_counter`` around one batch call (including the Python ratio step) for each thread
 count in ``--threads``. Jets with M = 50 are the 50 hardest constituents of shared Pythia jets
 with at least 50 constituents (random jets when the shared sample is absent). The sample holds
