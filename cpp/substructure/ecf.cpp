@@ -260,6 +260,47 @@ inline void sort6(double* v) {
   compare_swap(v[2], v[3]);
 }
 
+// Writes sums[v - 1] = sum_{begin <= k < end} pT_k times the product of the v smallest of
+// (a_ij, a_ik, a_jk), for v = 1, 2, 3, with a_ij fixed. The AVX-512 path keeps one partial sum
+// per lane index (fixed by k), so the result does not depend on threads or allocation.
+inline void triple_sums(double angle_ij, const double* angle_i, const double* angle_j,
+                        const double* pt, std::int64_t begin, std::int64_t end, double* sums) {
+  std::int64_t k = begin;
+#if defined(__AVX512F__)
+  const __m512d first = _mm512_set1_pd(angle_ij);
+  __m512d acc[3] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
+  for (; k < end; k += 8) {
+    // The last pass masks off the lanes at or beyond end; masked lanes load pT = 0.
+    const __mmask8 mask =
+        end - k >= 8 ? static_cast<__mmask8>(0xFF) : static_cast<__mmask8>((1u << (end - k)) - 1u);
+    const __m512d b = _mm512_maskz_loadu_pd(mask, angle_i + k);
+    const __m512d c = _mm512_maskz_loadu_pd(mask, angle_j + k);
+    const __m512d weight = _mm512_maskz_loadu_pd(mask, pt + k);
+    const __m512d lo = _mm512_min_pd(first, _mm512_min_pd(b, c));
+    const __m512d hi = _mm512_max_pd(first, _mm512_max_pd(b, c));
+    const __m512d mid =
+        _mm512_max_pd(_mm512_min_pd(first, b), _mm512_min_pd(_mm512_max_pd(first, b), c));
+    const __m512d weighted_lo = _mm512_mul_pd(weight, lo);
+    const __m512d weighted_two = _mm512_mul_pd(weighted_lo, mid);
+    acc[0] = _mm512_add_pd(acc[0], weighted_lo);
+    acc[1] = _mm512_add_pd(acc[1], weighted_two);
+    acc[2] = _mm512_fmadd_pd(weighted_two, hi, acc[2]);
+  }
+  for (int v = 0; v < 3; ++v) sums[v] = _mm512_reduce_add_pd(acc[v]);
+#else
+  for (int v = 0; v < 3; ++v) sums[v] = 0.0;
+  for (; k < end; ++k) {
+    double a = angle_ij, b = angle_i[k], c = angle_j[k];
+    sort3(a, b, c);
+    const double weighted_lo = pt[k] * a;
+    const double weighted_two = weighted_lo * b;
+    sums[0] += weighted_lo;
+    sums[1] += weighted_two;
+    sums[2] += weighted_two * c;
+  }
+#endif
+}
+
 // Generalised ECFs of one jet (not yet divided by ECF(1)^N) for v = 1..N(N-1)/2.
 void jet_generalized(const JetScratch& s, int n, double* out) {
   const std::int64_t m = s.m;
@@ -282,15 +323,8 @@ void jet_generalized(const JetScratch& s, int n, double* out) {
       for (std::int64_t j = i + 1; j < m; ++j) {
         const double weight_ij = pt[i] * pt[j];
         const double* angle_j = angle + j * stride;
-        double sums[3] = {0.0, 0.0, 0.0};
-        for (std::int64_t k = j + 1; k < m; ++k) {
-          double a = angle_i[j], b = angle_i[k], c = angle_j[k];
-          sort3(a, b, c);
-          const double smallest_two = a * b;
-          sums[0] += pt[k] * a;
-          sums[1] += pt[k] * smallest_two;
-          sums[2] += pt[k] * smallest_two * c;
-        }
+        double sums[3];
+        triple_sums(angle_i[j], angle_i, angle_j, pt, j + 1, m, sums);
         for (int v = 0; v < 3; ++v) out[v] += weight_ij * sums[v];
       }
     }
