@@ -8,12 +8,14 @@ Both sides run on identical jets in one run and report the fastest of ``--repeat
 microseconds per jet. fastjet-contrib is timed inside the test-only C++ program
 ``tests/fastjet_ref/ecf_ref.cpp`` (std::chrono around the EnergyCorrelator calls,
 single-threaded, pt_R measure, storage_array strategy). jetfeat is timed with
-``time.perf_counter`` around one batch call (including the Python ratio step) for each thread
-count in ``--threads``. Jets with M = 50 are the 50 hardest constituents of shared Pythia jets
-with at least 50 constituents (random jets when the shared sample is absent). The sample holds
-only four jets with 150 or more constituents, so M = 150 jets are random (pT exponential with
-mean 5 GeV, y and phi Gaussian with width 0.3 around the axis). Before timing, the script checks
-that both sides agree to 1e-9.
+``time.perf_counter`` around one batch call, including the Python ratio step, for each thread
+count in ``--threads``. For "N2 and M2" that call computes the generalised ECFs up to N = 3.
+
+Jets with M = 50 are the 50 hardest constituents of shared Pythia jets with at least 50
+constituents (random jets when the shared sample is absent). The sample holds only four jets
+with 150 or more constituents, so M = 150 jets are random (pT exponential with mean 5 GeV, y and
+phi Gaussian with width 0.3 around the axis). Before timing, the script checks that both sides
+agree to 1e-9.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fastjet_ref.build import build_program, run_program  # noqa: E402
 
 from jetfeat.jets import JetBatch, as_jet_batch  # noqa: E402
-from jetfeat.substructure._ecf import energy_correlation_functions  # noqa: E402
+from jetfeat.substructure._ecf import (  # noqa: E402
+    energy_correlation_functions,
+    generalized_energy_correlation_functions,
+)
 
 SHARED = Path(os.environ.get("JETFEAT_SHARED", ROOT.parent / "shared"))
 
@@ -76,11 +81,14 @@ def reference_timing(binary: Path, text: str, what: str, repeats: int) -> float:
     return float(line.split()[1])
 
 
-def jetfeat_timing(batch: JetBatch, n_max: int, threads: int, repeats: int) -> float:
+def jetfeat_timing(batch: JetBatch, what: str, threads: int, repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
-        energy_correlation_functions(batch, threads, beta=1.0, n_max=n_max)
+        if what == "n2m2":
+            generalized_energy_correlation_functions(batch, threads, beta=1.0, n_max=3)
+        else:
+            energy_correlation_functions(batch, threads, beta=1.0, n_max=3)
         best = min(best, time.perf_counter() - start)
     return 1e6 * best / batch.n_jets
 
@@ -92,7 +100,9 @@ def check_agreement(binary: Path, batch: JetBatch) -> None:
     header = lines[0].split()[1:]
     values = np.array([[float(x) for x in line.split()] for line in lines[1:]])
     ours = energy_correlation_functions(subset, beta=1.0, n_max=3)
-    for name, column in (("ecf3", "ecf3_beta1"), ("C2", "C2_beta1"), ("D2", "D2_beta1")):
+    ours.update(generalized_energy_correlation_functions(subset, beta=1.0, n_max=3))
+    for name, column in (("ecf3", "ecf3_beta1"), ("C2", "C2_beta1"), ("D2", "D2_beta1"),
+                         ("N2", "N2_beta1"), ("M2", "M2_beta1")):
         np.testing.assert_allclose(ours[column], values[:, header.index(name)], rtol=1e-9)
 
 
@@ -115,11 +125,12 @@ def main(argv=None) -> None:
             batch, source = random_batch(n_jets, m, seed=m), "random"
         check_agreement(binary, batch)
         text = jets_as_text(batch)
-        for what, label in (("ecf123", "ECF(1..3)"), ("c2d2", "C2 and D2")):
+        for what, label in (("ecf123", "ECF(1..3)"), ("c2d2", "C2 and D2"),
+                            ("n2m2", "N2 and M2")):
             reference = min(reference_timing(binary, text, what, 1)
                             for _ in range(args.repeats))
             for threads in args.threads:
-                ours = jetfeat_timing(batch, 3, threads, args.repeats)
+                ours = jetfeat_timing(batch, what, threads, args.repeats)
                 print(f"{m:>4} {n_jets:>6} {label:<12} {reference:>23.1f} {threads:>7} "
                       f"{ours:>15.2f} {reference / ours:>8.1f}x   ({source} jets)")
 
