@@ -437,7 +437,8 @@ def test_example_ref_pt_r_tables(fjcontrib_dir):
                     _assert_printed(general[key][0], printed, f"jet {jet} {key}")
                     checked += 1
     assert jet == 1
-    assert checked > 150
+    # Per jet: 24 ECF(N), 18 C1/C2/D2, 36 N2/N3/M2/U1/U2/U3, 20 generalised D2, 10 ECFG cells.
+    assert checked == 216
 
 
 # --- energyflow: e_N are complete-graph EFPs divided by N! -----------------------------------
