@@ -76,13 +76,15 @@ inline double dot(const double* a, const double* b, std::int64_t n) {
 // Returns sum_{begin <= r < end} weight[r] sum_{r < k < end} a[k] matrix[r * stride + k], the
 // triangle sum behind ECF(3) and ECF(4). The AVX-512 path takes four rows r at a time, so they
 // share the loads of a[k] and run four independent accumulator chains. Terms with k below the
-// block's common start are added one by one. Every term's partial sum is fixed by the indices,
-// so the result does not depend on threads or allocation.
+// block's common start are added one by one. The blocks' lane sums are weighted into one vector
+// and reduced once at the end. Every term's partial sum is fixed by the indices, so the result
+// does not depend on threads or allocation.
 inline double triangle_sum(const double* weight, const double* a, const double* matrix,
                            std::int64_t stride, std::int64_t begin, std::int64_t end) {
   double total = 0.0;
   std::int64_t r = begin;
 #if defined(__AVX512F__)
+  __m512d blocks = _mm512_setzero_pd();
   for (; r + 4 <= end; r += 4) {
     const double* rows[4] = {matrix + r * stride, matrix + (r + 1) * stride,
                              matrix + (r + 2) * stride, matrix + (r + 3) * stride};
@@ -108,9 +110,11 @@ inline double triangle_sum(const double* weight, const double* a, const double* 
       }
     }
     for (int t = 0; t < 4; ++t) {
-      total += weight[r + t] * (partial[t] + _mm512_reduce_add_pd(acc[t]));
+      total += weight[r + t] * partial[t];
+      blocks = _mm512_fmadd_pd(_mm512_set1_pd(weight[r + t]), acc[t], blocks);
     }
   }
+  total += _mm512_reduce_add_pd(blocks);
 #endif
   for (; r < end; ++r) {
     if (weight[r] == 0.0) continue;
