@@ -463,3 +463,13 @@ def test_e_n_match_energyflow_complete_graphs(pythia_batch, beta):
         for i in range(batch.n_jets):
             expected = efp.compute(batch.jet(i)[1]) / math.factorial(n)
             assert columns[f"e{n}_beta{beta:g}"][i] == pytest.approx(expected, rel=1e-11), (n, i)
+
+
+def test_large_jet_warns_about_cost(rng):
+    from jetfeat._warnings import PerformanceWarning
+
+    batch = as_jet_batch(random_jet(rng, 1001), coords="ptyphim")
+    with pytest.warns(PerformanceWarning, match="1001 constituents"):
+        energy_correlation_functions(batch, n_max=3)
+    columns = energy_correlation_functions(batch, n_max=2)
+    assert columns["e2_beta1"][0] > 0.0

@@ -127,6 +127,13 @@ def angularities(batch: JetBatch, n_threads: int = 1, *,
     ----------
     .. [1] A. Larkoski, J. Thaler, W. Waalewijn, "Gaining (mutual) information about
        quark/gluon discrimination", arXiv:1408.3122.
+
+    Examples
+    --------
+    >>> from jetfeat.substructure import compute
+    >>> options = {"angularities": {"pairs": ["LHA", (2, 0)], "jet_radius": 0.4}}
+    >>> table = compute(jets, options)  # doctest: +SKIP
+    >>> table["lambda_kappa1_beta0.5"], table["lambda_kappa2_beta0"]  # doctest: +SKIP
     """
     _check_axis(axis)
     pairs = _pairs(pairs)
