@@ -51,7 +51,7 @@ def _normalised(ecfs: np.ndarray) -> np.ndarray:
 
 
 # Above this multiplicity a jet's angle matrices (two M x M float64 arrays per thread) pass
-# 16 MB and ECF(3) costs more than 1.7e8 multiply-adds; a warning says so before the call.
+# 16 MB and ECF(3) costs more than 1.7e8 multiply-adds, so a PerformanceWarning is emitted first.
 _LARGE_MULTIPLICITY = 1000
 
 
