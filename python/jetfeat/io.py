@@ -205,7 +205,7 @@ def _check_range(path: Path, start: int, stop: int | None, n_total: int) -> tupl
 
 
 class _LandscapeLayout:
-    """Where each landscape column lives: (block dataset name, column index in that block)."""
+    """Column map of a landscape table: name to (block dataset name, column index)."""
 
     def __init__(self, handle, path: Path, key: str):
         import h5py
