@@ -5,7 +5,7 @@ jets: jet kinematics (pT and mass), EFP sets (:class:`jetfeat.efp.EFPSet`) and s
 families (:func:`jetfeat.substructure.compute`). Feature sets come from a preset name, a
 config file (TOML or JSON) or a config dict, all through :func:`get_feature_set`.
 
-:func:`extract` reads any dataset that :mod:`jetfeat.io` reads, one chunk at a time, and
+:func:`extract` reads any dataset that :mod:`jetfeat.io` reads, one chunk at a time. It
 writes one Parquet part per chunk plus a manifest into an output directory, so memory stays
 bounded by one chunk and an interrupted run resumes where it stopped. With ``scheduler`` or
 ``n_workers`` the chunks run as tasks on dask.distributed.
