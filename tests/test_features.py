@@ -130,6 +130,27 @@ def test_efp_preset_matches_efpset(rng):
     np.testing.assert_allclose(table.to_numpy(), direct.compute(jets), rtol=1e-12)
 
 
+def test_efp_d5_preset_matches_efpset(rng):
+    efp = pytest.importorskip("jetfeat.efp", reason="the EFP module is not merged yet")
+    jets, _ = _random_jets(rng)
+    table = features.get_feature_set("efp-d5").compute(jets)
+    direct = efp.EFPSet(dmax=5, prime=True, kappas=[1.0], betas=[0.5, 1.0, 2.0])
+    assert table.names == ["jet_pt", "jet_mass", *direct.feature_names]
+    np.testing.assert_array_equal(table.to_numpy()[:, 2:], direct.compute(jets))
+
+
+def test_pool_preset_sizes():
+    pytest.importorskip("jetfeat.efp", reason="the EFP module is not merged yet")
+    pool = features.get_feature_set("discoffs-pool").names
+    assert len(pool) == 7350 + 2
+    assert pool[:2] == ["jet_pt", "jet_mass"]
+    assert all(name.startswith("efp_") for name in pool[2:])
+    chi3 = features.get_feature_set("discoffs-pool-chi3").names
+    assert set(chi3) < set(pool)
+    # The chi = 4 graphs (those containing K4) are the ones the chi <= 3 pool drops.
+    assert (len(pool) - len(chi3)) % 15 == 0
+
+
 def test_substructure_preset_matches_registry(rng):
     from jetfeat import substructure
 

@@ -68,7 +68,8 @@ PRESETS: dict[str, dict] = {
     "discoffs-pool": {"kinematics": True, "efp": [{"pool": "discoffs"}]},
     "standard": {"substructure": "standard"},
     "substructure": {"substructure": "all"},
-    "all": {"kinematics": True, "efp": [{"pool": "discoffs"}], "substructure": "all"},
+    # The substructure "all" set brings its own jet pT and mass (columns pT and m).
+    "all": {"efp": [{"pool": "discoffs"}], "substructure": "all"},
 }
 
 _CONFIG_KEYS = {"kinematics", "efp", "substructure"}
