@@ -115,3 +115,15 @@ def test_physics_sanity(tmp_path):
     assert np.all(np.diff(histogram) < 0)
     multiplicity = np.any(data.jets != 0, axis=2).sum(axis=1)
     assert multiplicity[top].mean() > multiplicity[qcd].mean()
+
+
+@pytest.mark.slow
+def test_w_jet_mass_peak(tmp_path):
+    jets, truth, _ = generate.generate_jets(150, "w", seed=21)
+    mass = features.jet_kinematics(jets)["jet_mass"]
+    assert 65.0 < np.median(mass) < 95.0
+    # The matched W is on its Breit-Wigner (width about 2.1 GeV), so allow a tail.
+    truth = truth.astype(np.float64)
+    truth_mass = np.sqrt(np.maximum(truth[:, 0] ** 2 - (truth[:, 1:] ** 2).sum(axis=1), 0.0))
+    assert abs(np.median(truth_mass) - 80.4) < 2.0
+    assert np.mean(np.abs(truth_mass - 80.4) < 10.0) > 0.9
