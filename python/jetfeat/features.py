@@ -384,11 +384,11 @@ def get_feature_set(name_or_config) -> FeatureSet:
 # ---------------------------------------------------------------------------------------------
 
 
-def _plan(files: list[Path], chunk_size: int, reader_options: dict) -> list[dict]:
+def _plan(inputs: list[dict], chunk_size: int) -> list[dict]:
     """Return one task per (file, row range): the unit of work, output and resumption."""
     tasks = []
-    for file_index, path in enumerate(files):
-        n_jets = jio.count_jets(path, **jio._count_options(reader_options))
+    for file_index, record in enumerate(inputs):
+        path, n_jets = record["path"], record["n_jets"]
         for chunk_index, start in enumerate(range(0, n_jets, chunk_size)):
             tasks.append({
                 "path": str(path), "file_index": file_index, "chunk_index": chunk_index,
@@ -527,7 +527,7 @@ def extract(input, feature_set, output, *, chunk_size: int = 10_000, n_jobs: int
         "reader_options": reader_options,
     }
     _prepare_output(output, manifest, resume)
-    tasks = _plan(files, chunk_size, reader_options)
+    tasks = _plan(manifest["inputs"], chunk_size)
     todo = [task for task in tasks if not (output / task["part"]).is_file()]
     done_jets = sum(t["stop"] - t["start"] for t in tasks) - sum(t["stop"] - t["start"]
                                                                  for t in todo)

@@ -141,7 +141,8 @@ def _hadronic_resonances(event, resonance_id: int) -> list[tuple]:
     """Return (resonance momentum, decay quark momenta) for each hadronically decaying one.
 
     For a top the decay quarks are the b and the two quarks of its W; for a W, its two quarks.
-    Momenta are (px, py, pz, E) in GeV, taken at the last copy before the decay.
+    Momenta are (px, py, pz, E) in GeV: the resonance at its last copy before the decay, the
+    quarks as produced in the decay, before their parton shower.
     """
     found = []
     for i in range(event.size()):
@@ -151,9 +152,11 @@ def _hadronic_resonances(event, resonance_id: int) -> list[tuple]:
             continue
         quarks = []
         for daughter in particle.daughterList():
-            child = event[event[daughter].iBotCopyId()]
+            child = event[daughter]
             if child.idAbs() == 24 and resonance_id == 6:
-                quarks += [event[d] for d in child.daughterList()]
+                # Follow the W of the top decay to its last copy, whose daughters are quarks.
+                w_boson = event[child.iBotCopyId()]
+                quarks += [event[d] for d in w_boson.daughterList()]
             else:
                 quarks.append(child)
         quarks = [q for q in quarks if 1 <= q.idAbs() <= 5]
@@ -377,6 +380,7 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
         writer.close(metadata)
         os.replace(temporary, output)
     finally:
+        writer.abort()
         if temporary.exists():
             temporary.unlink()
     logger.info("wrote %d jets to %s (%.1f jets per CPU-second)", n_signal + n_background,
@@ -420,6 +424,12 @@ class _JetWriter:
             self.landscape.append(jets, labels, truth=truth)
         else:
             self.parts.append((jets, labels))
+
+    def abort(self) -> None:
+        """Close the HDF5 file if a failed run left it open (no-op after close)."""
+        if self.landscape is not None and self.landscape._file is not None:
+            self.landscape._file.close()
+            self.landscape._file = None
 
     def close(self, metadata: dict) -> None:
         if self.landscape is not None:
