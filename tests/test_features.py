@@ -11,6 +11,7 @@ import pytest
 from jetfeat import features
 from jetfeat import io as jio
 from jetfeat.cli import main as cli_main
+from jetfeat.jets import as_jet_batch
 
 
 def _random_jets(rng, n_jets=45, width=10):
@@ -256,6 +257,31 @@ def test_extract_several_files_with_weights(tmp_path, rng):
     np.testing.assert_array_equal(frame["label"], labels)
     np.testing.assert_allclose(frame["jet_mass"], features.jet_kinematics(jets)["jet_mass"],
                                rtol=1e-12)
+
+
+def test_extract_jetclass_class_selection(tmp_path, rng):
+    import awkward as ak
+    import uproot
+
+    jets, labels = _random_jets(rng)
+    batch = as_jet_batch(jets)
+    higgs = (labels == 0) & (np.arange(len(labels)) % 2 == 0)
+    branches = {name: ak.unflatten(np.ascontiguousarray(batch.p4s[:, k]), batch.counts)
+                for k, name in enumerate(("part_energy", "part_px", "part_py", "part_pz"))}
+    branches["label_Tbqq"] = labels == 1
+    branches["label_Hbb"] = higgs
+    branches["label_QCD"] = (labels == 0) & ~higgs
+    with uproot.recreate(tmp_path / "mixed.root") as handle:
+        handle["tree"] = branches
+    output = features.extract(tmp_path / "mixed.root", "kinematics", tmp_path / "out",
+                              chunk_size=20, signal="label_Tbqq", background=["label_QCD"],
+                              progress=False)
+    frame = features.read_features(output)
+    np.testing.assert_array_equal(frame["label"], labels[~higgs])
+    # The reader returns float32, which leaves up to about 0.01 GeV of mass on a massless jet.
+    np.testing.assert_allclose(frame["jet_mass"],
+                               features.jet_kinematics(jets[~higgs])["jet_mass"], rtol=1e-5,
+                               atol=1e-2)
 
 
 def test_cli_extract(tmp_path, dataset, capsys):

@@ -480,7 +480,9 @@ def extract(input, feature_set, output, *, chunk_size: int = 10_000, n_jobs: int
         column per feature plus ``label`` (and ``weight`` when the input has weights), and the
         manifest ``_jetfeat_manifest.json``. Read it back with :func:`read_features`.
     chunk_size : int, default=10000
-        Jets per chunk. Peak memory is about one chunk of input plus its feature columns.
+        Jets per chunk. Peak memory is about one chunk of input plus its feature columns,
+        ``chunk_size * len(names) * 8`` bytes: 590 MB for the 7,352 columns of
+        ``"discoffs-pool"`` at the default, so lower it on small machines.
     n_jobs : int, default=None
         C++ threads per chunk: None means 1, -1 means all cores.
     resume : bool, default=True
