@@ -441,7 +441,7 @@ def _prepare_output(output: Path, manifest: dict, resume: bool) -> None:
         if resume and not same:
             differing = [key for key in _RESUME_KEYS if old.get(key) != manifest[key]]
             raise ValueError(
-                f"{output}: holds an extraction with different {differing}; pass another "
+                f"{output}: contains an extraction with different {differing}; pass another "
                 "output directory, or resume=False (--no-resume) to replace it."
             )
         if not resume:

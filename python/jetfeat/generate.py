@@ -187,19 +187,19 @@ def _run_task(task: dict) -> dict:
         raise RuntimeError(f"Pythia failed to initialise with settings {settings}")
     definition = fastjet.JetDefinition(fastjet.antikt_algorithm, config.jet_radius)
 
-    n_wanted = int(task["n_jets"])
-    jets = np.zeros((n_wanted, config.max_particles, 4), dtype=np.float32)
-    truth = np.zeros((n_wanted, 4), dtype=np.float32)
+    n_requested = int(task["n_jets"])
+    jets = np.zeros((n_requested, config.max_particles, 4), dtype=np.float32)
+    truth = np.zeros((n_requested, 4), dtype=np.float32)
     counts = {"n_events_generated": 0, "n_next_failures": 0, "n_kinematic_candidates": 0,
               "n_jets_truncated": 0}
     n_accepted = 0
     cpu_start, wall_start = time.process_time(), time.perf_counter()
     resonance_id = {"top": 6, "w": 24}.get(process)
 
-    while n_accepted < n_wanted:
-        if counts["n_events_generated"] > 1000 * n_wanted + 10_000:
+    while n_accepted < n_requested:
+        if counts["n_events_generated"] > 1000 * n_requested + 10_000:
             raise RuntimeError(
-                f"{process}: only {n_accepted} of {n_wanted} jets passed the selection after "
+                f"{process}: only {n_accepted} of {n_requested} jets passed the selection after "
                 f"{counts['n_events_generated']} events; check the pT window and pTHat range"
             )
         counts["n_events_generated"] += 1
@@ -225,7 +225,7 @@ def _run_task(task: dict) -> dict:
         resonances = _hadronic_resonances(event, resonance_id) if resonance_id else []
 
         for jet in candidates:
-            if n_accepted == n_wanted:
+            if n_accepted == n_requested:
                 break
             match = None
             if resonance_id is not None:
@@ -389,7 +389,7 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
 
 
 class _pool:
-    """A spawn-context process pool, or None (run in this process) for one worker."""
+    """Context manager that yields a spawn-context process pool, or None for one worker."""
 
     def __init__(self, n_workers: int):
         self.n_workers = n_workers
