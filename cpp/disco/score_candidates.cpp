@@ -236,8 +236,8 @@ Block prepare_block(const double* selected, std::int64_t k, const double* y,
   return block;
 }
 
-// Scores candidates [g0, g0 + count) on one block; writes each block dCor^2 into block_score
-// and sets degenerate[g] for candidates that are constant or dependent on the selected set.
+// Scores candidates [g0, g0 + count) on one block and writes each dCor^2 into block_score.
+// Candidates that are constant or dependent on the selected set get degenerate[g] = 1.
 void score_group(const Block& block, std::int64_t k, const double* candidates,
                  std::int64_t n_candidates, std::int64_t g0, std::int64_t count,
                  const ScoreOptions& options, std::vector<double>& r, std::vector<double>& acc,
@@ -357,7 +357,7 @@ void score_group(const Block& block, std::int64_t k, const double* candidates,
       stats.variance_y_sqr = 4.0 * p * p * q * q;
     } else {
       for (std::int64_t i = 0; i < n; ++i) ab += omega[i] * ag[i] * block.row_b[i];
-      // cross[g] holds the pairs i < j once; the V-statistic sums ordered pairs.
+      // cross[g] counts each pair i < j once, but the V-statistic sums ordered pairs.
       stats.covariance_xy_sqr = 2.0 * cross[g] - 2.0 * ab + mean_a * block.mean_b;
       stats.variance_y_sqr = block.variance_y_sqr;
     }
