@@ -18,7 +18,7 @@ RTOL = 1e-10
 
 
 def reference_stats(x, y, weights=None):
-    """(dCov^2, dCor^2, dVar^2 x, dVar^2 y) from full n x n matrices and weighted double centring."""
+    """(dCov^2, dCor^2, dVar^2 x, dVar^2 y) from full n x n matrices, weighted double centring."""
     x = np.asarray(x, float).reshape(len(x), -1)
     y = np.asarray(y, float).reshape(len(y), -1)
     w = np.ones(len(x)) if weights is None else np.asarray(weights, float)

@@ -197,7 +197,8 @@ Block prepare_block(const double* selected, std::int64_t k, const double* y,
     }
   }
   for (std::int64_t m = 0; m < k; ++m) {
-    for (std::int64_t i = 0; i < n; ++i) block.sum_q2 += omega[i] * block.q[m * n + i] * block.q[m * n + i];
+    const double* qm = block.q.data() + m * n;
+    for (std::int64_t i = 0; i < n; ++i) block.sum_q2 += omega[i] * qm[i] * qm[i];
   }
 
   if (options.binary) {

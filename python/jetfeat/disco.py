@@ -706,7 +706,9 @@ def score_candidates(selected, candidates, y, *, weights=None, block_size=2048,
             selected_array = _as_samples(selected, "selected")
     y_array = _as_samples(y, "y")
     if y_array.shape[1] != 1:
-        raise ValueError(f"y must be 1-D (one label or target per event), got shape {y_array.shape}")
+        raise ValueError(
+            f"y must be 1-D (one label or target per event), got shape {y_array.shape}"
+        )
     _check_same_length(n, selected_array.shape[0], "candidates", "selected")
     _check_same_length(n, y_array.shape[0], "candidates", "y")
     if n < block_size:
