@@ -405,6 +405,16 @@ def test_scores_with_tied_events_match_dcor(rng):
     np.testing.assert_allclose(scores, expected, rtol=RTOL)
 
 
+def test_scores_ignore_candidate_scale(rng):
+    selected, candidates, labels = scoring_sample(rng)
+    scores = disco.score_candidates(selected, candidates, labels, block_size=300)
+    scaled = candidates * np.array([1e-200, 1e200, 1e-150, 1e150, 1.0, 3.0])
+    selected_scaled = selected * np.array([1e180, 1e-180, 1.0])
+    np.testing.assert_allclose(
+        disco.score_candidates(selected_scaled, scaled, labels, block_size=300), scores,
+        rtol=RTOL)
+
+
 def test_dependent_candidates_score_zero(rng, caplog):
     selected, candidates, labels = scoring_sample(rng)
     candidates[:, 3] = 2.0 * selected[:, 1] - selected[:, 2] + 4.0

@@ -238,6 +238,7 @@ void score_group(const Block& block, std::int64_t k, const double* candidates,
   for (std::int64_t g = 0; g < count; ++g) {
     double* rg = r.data() + g * n;
     detail::centre_columns(rg, n, 1, omega);
+    if (options.affine_invariant) detail::scale_to_unit_max(rg, n);
     double original = 0.0;
     for (std::int64_t i = 0; i < n; ++i) original += omega[i] * rg[i] * rg[i];
     double residual = original;
