@@ -537,6 +537,14 @@ def test_scoring_single_class_block_raises(rng):
         disco.score_candidates(selected, candidates, labels, block_size=300)
 
 
+def test_scoring_zero_weight_class_raises(rng):
+    selected, candidates, labels = scoring_sample(rng, n=600)
+    weights = np.where(labels == 1, 1.0, 0.0)
+    weights[300:] = 1.0
+    with pytest.raises(ValueError, match=r"label-0 events of block 0 .* zero total weight"):
+        disco.score_candidates(selected, candidates, labels, weights=weights, block_size=300)
+
+
 def test_scoring_collinear_selected_raises(rng):
     selected, candidates, labels = scoring_sample(rng)
     selected[:, 2] = selected[:, 0] + selected[:, 1]

@@ -185,6 +185,12 @@ Block prepare_block(const double* selected, std::int64_t k, const double* y,
   if (options.binary) {
     for (std::int64_t i = 0; i < block.n1; ++i) block.p += omega[i];
     block.q_frac = 1.0 - block.p;
+    if (!(block.p > 0.0) || !(block.q_frac > 0.0)) {
+      throw std::invalid_argument(
+          "the label-" + std::string(block.p > 0.0 ? "0" : "1") + " events of " +
+          block_name(b, block) + " have zero total weight, so dCor with the label is undefined "
+          "there; shuffle the events or check the weights");
+    }
     return block;
   }
 
