@@ -386,6 +386,19 @@ def test_scores_independent_of_threads(rng):
     np.testing.assert_array_equal(serial, threaded)
 
 
+def test_scores_across_candidate_groups(rng):
+    # 70 candidates span three groups of the kernel (32 candidates share one pass over a row).
+    selected, candidates, labels = scoring_sample(rng, c=70)
+    candidates[:, 40] = selected[:, 0] - 2.0 * selected[:, 2]
+    serial = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=1)
+    threaded = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=2)
+    np.testing.assert_array_equal(serial, threaded)
+    checked = [0, 31, 32, 40, 63, 64, 69]
+    expected = reference_scores(selected, candidates[:, checked], labels, 300)
+    expected[checked.index(40)] = 0.0
+    np.testing.assert_allclose(serial[checked], expected, rtol=RTOL)
+
+
 def test_scores_with_tied_events_match_dcor(rng):
     # Integer-valued features put many event pairs at distance exactly 0.
     _, candidates, labels = scoring_sample(rng)
