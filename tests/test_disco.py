@@ -293,6 +293,13 @@ def test_results_independent_of_threads(rng):
     serial = disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=1)
     assert disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=2) == serial
 
+    # Above 65,536 events the merges of the 1-D path run in parallel.
+    big_x, big_y = continuous_pair(rng, 70_000)
+    serial = disco.distance_stats_sqr(big_x, big_y, n_jobs=1)
+    assert disco.distance_stats_sqr(big_x, big_y, n_jobs=2) == serial
+    assert serial.correlation_xy == pytest.approx(
+        dcor.distance_correlation_sqr(big_x, big_y, method="mergesort"), rel=RTOL)
+
 
 # --- batched candidate scoring -----------------------------------------------------------------
 
