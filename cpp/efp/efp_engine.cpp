@@ -172,8 +172,8 @@ void run_plan(const Plan& plan, Workspace& ws, int m, int ld) {
         ws.scal[out] = k4(ws.vec(op[2], ld), ws.vec(op[3], ld), ws.vec(op[4], ld),
                           ws.vec(op[5], ld), ws.mat(op[6], ld), ws.mat(op[7], ld),
                           ws.mat(op[8], ld), ws.mat(op[9], ld), ws.mat(op[10], ld),
-                          ws.mat(op[11], ld), ws.mat(op[12], ld), op[13] == 1, op[14] == 1, m,
-                          ld, ws.scratch.get(), ws.p.get(), ws.q.get(), ws.u.get());
+                          ws.mat(op[11], ld), ws.mat(op[12], ld), op[13] == 1, op[14] == 1,
+                          op[15] == 1, m, ld, ws.scratch.get(), ws.p.get(), ws.q.get(), ws.u.get());
         break;
       default:
         break;

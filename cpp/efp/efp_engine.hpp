@@ -6,7 +6,7 @@
 
 namespace jetfeat::efp {
 
-// Opcodes of the plan's op table; each row is (opcode, out, arg0, ..., arg13), unused args -1.
+// Opcodes of the plan's op table; each row is (opcode, out, arg0, ..., arg14), unused args -1.
 // Must match the OP_* constants in python/jetfeat/_efp_plan.py.
 enum Opcode : std::int32_t {
   kVecMul = 0,     // vec[out] = vec[a] * vec[b]
@@ -17,7 +17,7 @@ enum Opcode : std::int32_t {
   kVecSum = 5,     // scal[out] = sum_j vec[a]_j
   kK4 = 6,         // scal[out] = sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd
 };
-constexpr int kOpWidth = 16;
+constexpr int kOpWidth = 17;
 
 struct Plan {
   const std::int32_t* ops;  // (n_ops, kOpWidth)

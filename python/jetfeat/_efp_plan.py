@@ -25,6 +25,7 @@ theta^P; every other slot is an intermediate, and slots are reused once their va
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 
@@ -33,7 +34,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 # Opcodes shared with cpp/efp/efp_plan.hpp; each row of the op table is
-# (opcode, out, arg0, ..., arg13), unused arguments are -1.
+# (opcode, out, arg0, ..., arg14), unused arguments are -1.
 OP_VMUL = 0  # vec[out] = vec[a] * vec[b]
 OP_MMUL = 1  # mat[out] = mat[a] * mat[b]
 OP_MTRANS = 2  # mat[out] = mat[a]^T
@@ -41,7 +42,7 @@ OP_MATVEC = 3  # vec[out]_k = sum_j mat[a]_kj vec[b]_j
 OP_GEMM = 4  # mat[out]_kl = sum_j mat[a]_kj mat[b]_lj vec[c]_j; flags: a == b, b symmetric
 OP_VSUM = 5  # scal[out] = sum_j vec[a]_j
 OP_K4 = 6  # scal[out] = K4 sum, see cpp/efp/efp_kernels.hpp for the argument order
-OP_WIDTH = 16
+OP_WIDTH = 17
 
 # Arithmetic cost of each op in multiply-adds for M particles (used for the FLOP report).
 _COST = {
@@ -70,7 +71,7 @@ class EFPPlan:
 
     Attributes
     ----------
-    ops : ndarray of shape (n_ops, 16)
+    ops : ndarray of shape (n_ops, 17)
         int32 op table (opcode, out slot, arguments).
     n_vec, n_mat, n_scal : int
         Number of vector, matrix and scalar slots the interpreter allocates per thread.
@@ -108,7 +109,8 @@ class EFPPlan:
             if opcode == OP_GEMM:
                 total += m**3 / (2.0 if row[5] == 1 else 1.0) + m * m
             elif opcode == OP_K4:
-                total += m * (m**3 / (2.0 if row[13] == 1 else 1.0) + 4 * m * m)
+                share = (0.5 if row[13] == 1 else 1.0) * (0.5 if row[15] == 1 else 1.0)
+                total += m * (share * m**3 + 4 * m * m)
             else:
                 total += _COST[opcode](m)
         return total
@@ -184,13 +186,14 @@ class _Compiler:
     def vsum(self, vec: _Value) -> _Value:
         return self._make("scal", ("sum", vec.key), (OP_VSUM, vec))
 
-    def k4(self, weights: list[_Value], mats: dict, symmetric: bool) -> _Value:
+    def k4(self, weights: list[_Value], mats: dict, symmetric: bool, bd_symmetric: bool) -> _Value:
         # Argument order: w_a, w_b, w_c, w_d, X_ba, X_bc, X_bd, X_ac, X_ca, X_ad, X_cd, then the
-        # flags "X_ad == X_cd" and "X_cd symmetric".
+        # flags "X_ad == X_cd", "X_cd symmetric" and "swapping b and d changes nothing".
         mats["ca"] = self.transpose(mats["ac"])
         args = tuple(weights) + tuple(mats[name] for name in ("ba", "bc", "bd", "ac", "ca", "ad", "cd"))
         key = ("k4", tuple(v.key for v in args))
-        return self._make("scal", key, (OP_K4, *args, int(symmetric), int(mats["cd"].symmetric)))
+        flags = (int(symmetric), int(mats["cd"].symmetric), int(bd_symmetric))
+        return self._make("scal", key, (OP_K4, *args, *flags))
 
     # -- one connected graph --
 
@@ -266,26 +269,25 @@ class _Compiler:
         vertices = sorted(alive)
         weights = {v: self.vec_product(vectors[v]) for v in vertices}
 
-        # Try every labelling (a, b, c, d) and prefer one where X_ad and X_cd are the same matrix,
-        # which makes the inner GEMM symmetric (half the work).
+        # Try every labelling (a, b, c, d). X_ad == X_cd makes the inner GEMM symmetric and a
+        # summand invariant under b <-> d lets the kernel sum d >= b only; each halves the work.
+        def peek(x, y):
+            return self._peek_oriented(factors[(min(x, y), max(x, y))], x)
+
         best = None
-        for a in vertices:
-            for b in vertices:
-                for c in vertices:
-                    if len({a, b, c}) < 3:
-                        continue
-                    (d,) = set(vertices) - {a, b, c}
-                    mats = {
-                        name: self._peek_oriented(factors[(min(x, y), max(x, y))], x)
-                        for name, x, y in (
-                            ("ba", b, a), ("bc", b, c), ("bd", b, d),
-                            ("ac", a, c), ("ad", a, d), ("cd", c, d),
-                        )
-                    }
-                    symmetric = mats["ad"] == mats["cd"]
-                    if best is None or (symmetric and not best[2]):
-                        best = ((a, b, c, d), None, symmetric)
-        (a, b, c, d), _, symmetric = best
+        for a, b, c in itertools.permutations(vertices, 3):
+            (d,) = set(vertices) - {a, b, c}
+            symmetric = peek(a, d) == peek(c, d)
+            bd_symmetric = (
+                weights[b].key == weights[d].key
+                and peek(a, b) == peek(a, d)
+                and peek(c, b) == peek(c, d)
+                and peek(b, d) == peek(d, b)
+            )
+            score = int(symmetric) + int(bd_symmetric)
+            if best is None or score > best[0]:
+                best = (score, (a, b, c, d), symmetric, bd_symmetric)
+        _, (a, b, c, d), symmetric, bd_symmetric = best
         mats = {
             name: self._oriented(factors[(min(x, y), max(x, y))], x)
             for name, x, y in (
@@ -293,7 +295,8 @@ class _Compiler:
                 ("ac", a, c), ("ad", a, d), ("cd", c, d),
             )
         }
-        return self.k4([weights[a], weights[b], weights[c], weights[d]], mats, symmetric)
+        weight_list = [weights[a], weights[b], weights[c], weights[d]]
+        return self.k4(weight_list, mats, symmetric, bd_symmetric)
 
     def _peek_oriented(self, entries, row) -> tuple:
         """Return the key the oriented product would get, without creating any op."""
