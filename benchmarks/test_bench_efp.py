@@ -35,7 +35,7 @@ def numpy_reference(jet, kappa, beta):
     triangle = np.trace(weighted @ weighted @ weighted)
     k4 = 0.0
     for b in range(z.shape[0]):
-        # Fix particle b: sum_{a,c,d} x_a x_c y_d theta_ac theta_ad theta_cd with x = z theta_b.
+        # Fix particle b: sum_{a,c,d} x_a x_c x_d theta_ac theta_ad theta_cd with x = z theta_b.
         x = z * theta[b]
         k4 += z[b] * np.einsum("a,c,d,ac,ad,cd->", x, x, x, theta, theta, theta, optimize=True)
     return triangle, k4

@@ -13,9 +13,10 @@ enum Opcode : std::int32_t {
   kMatMul = 1,     // mat[out] = mat[a] * mat[b]
   kMatTrans = 2,   // mat[out] = mat[a]^T
   kMatVec = 3,     // vec[out]_k = sum_j mat[a]_kj vec[b]_j
-  kGemm = 4,       // mat[out]_kl = sum_j mat[a]_kj mat[b]_lj vec[c]_j; arg3 = 1 when a == b
+  kGemm = 4,       // mat[out]_kl = sum_j mat[a]_kj mat[b]_lj vec[c]_j; flags a == b, b symmetric
   kVecSum = 5,     // scal[out] = sum_j vec[a]_j
-  kK4 = 6,         // scal[out] = sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd
+  kK4 = 6,         // scal[out] = sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd, args
+                   // and flags as in k4() of efp_kernels.hpp
 };
 constexpr int kOpWidth = 17;
 

@@ -19,8 +19,8 @@ partial contractions in different graphs (for example every leaf vector sum_j th
 are computed once per jet. Composite graphs are the product of their connected components.
 
 The plan is a flat int32 opcode table executed per jet and per (kappa, beta) by
-``jetfeat._core.efp_compute``. Vector slot 0 holds z and matrix slots 0..P-1 hold theta^1 ..
-theta^P; every other slot is an intermediate, and slots are reused once their value is dead.
+``jetfeat._core.efp_compute``. Vector slot 0 is z and matrix slots 0..P-1 are theta^1 ..
+theta^P. Every other slot is an intermediate, and slots are reused once their value is dead.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-# Opcodes shared with cpp/efp/efp_plan.hpp; each row of the op table is
+# Opcodes shared with cpp/efp/efp_engine.hpp; each row of the op table is
 # (opcode, out, arg0, ..., arg14), unused arguments are -1.
 OP_VMUL = 0  # vec[out] = vec[a] * vec[b]
 OP_MMUL = 1  # mat[out] = mat[a] * mat[b]
@@ -109,7 +109,11 @@ class EFPPlan:
             if opcode == OP_GEMM:
                 total += m**3 / (2.0 if row[5] == 1 else 1.0) + m * m
             elif opcode == OP_K4:
-                share = (0.5 if row[13] == 1 else 1.0) * (0.5 if row[15] == 1 else 1.0)
+                share = 1.0
+                if row[13] == 1:
+                    share *= 0.5
+                if row[15] == 1:
+                    share *= 0.5
                 total += m * (share * m**3 + 4 * m * m)
             else:
                 total += _COST[opcode](m)
@@ -221,9 +225,8 @@ class _Compiler:
                 v: sorted({u for pair in factors if v in pair for u in pair if u != v})
                 for v in alive
             }
-            # Minimum degree first; among equals, the vertex whose weight and edges carry the
-            # fewest factors, so plain products such as theta D(z) theta recur across graphs
-            # and are shared.
+            # Minimum degree first. Among equals, take the vertex with the fewest factors on it
+            # and its edges, so plain products such as theta D(z) theta recur across graphs.
             v = min(alive, key=lambda u: (len(neighbours[u]), self._clutter(u, vectors, factors), u))
             nbrs = neighbours[v]
             if len(nbrs) >= 3:
@@ -260,11 +263,14 @@ class _Compiler:
         return self.mat_product(mats)
 
     def _compile_k4(self, alive, vectors, factors) -> _Value:
+        # NOTE: a core of three or more neighbours per vertex that is not K4 (the wheel W4 at
+        # d = 8, larger cores at higher d) would need rank-3 intermediates, which the
+        # interpreter lacks. All d <= 7 graphs and all other prime d = 8 graphs compile.
         if len(alive) != 4 or len(factors) != 6:
             raise ValueError(
-                "graph has an elimination step with three or more neighbours outside a K4 core "
-                "(complexity chi > 4 or a non-K4 chi = 4 structure); jetfeat supports graphs "
-                "whose minimum-degree elimination leaves at most a K4 core, which covers d <= 7."
+                f"graph with {len(alive)} vertices left after eliminating all vertices with at "
+                "most two neighbours is not supported: jetfeat evaluates graphs whose remaining "
+                "core is empty or a K4 (every graph with d <= 7). Use a smaller degree."
             )
         vertices = sorted(alive)
         weights = {v: self.vec_product(vectors[v]) for v in vertices}
