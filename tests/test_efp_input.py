@@ -175,6 +175,8 @@ def test_invalid_options():
         EFPSet([(0, 0)])
     with pytest.raises(ValueError, match="EFPSet needs graphs"):
         EFPSet()
+    with pytest.raises(ValueError, match="prime=True filters catalogue graphs"):
+        EFPSet([(0, 1)], prime=True)
     with pytest.raises(ValueError, match="n_jobs=0 is invalid"):
         EFPSet([(0, 1)]).compute(np.ones((1, 2, 4)) * [2, 1, 0, 0], n_jobs=0)
 
@@ -201,6 +203,8 @@ def test_spec_strings_select_catalogue_graphs():
     assert all(p == 1 for p in efps.specs[:, efps.spec_cols.index("p")])
     both = EFPSet([(0, 1), (0, 2)], "d<=2")
     assert len(both.graphs) == len(EFPSet("d<=2").graphs)  # the wedge is not repeated
+    extended = EFPSet([(0, 1), (0, 2), (1, 2)], dmax=2)
+    assert len(extended.graphs) == len(EFPSet(dmax=2).graphs) + 1
 
 
 def test_isomorphic_graphs_share_a_name():

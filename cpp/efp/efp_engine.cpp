@@ -207,7 +207,9 @@ void compute(const double* coords, const std::int64_t* offsets, std::int64_t n_j
     }
     Workspace* wsp = workspace.get();
 
-#pragma omp for schedule(static)
+    // Round-robin static schedule: jets of different sizes spread evenly over the threads,
+    // and each jet is still computed entirely by one thread.
+#pragma omp for schedule(static, 1)
     for (std::int64_t jet = 0; jet < n_jets; ++jet) {
       if (wsp == nullptr) continue;
       Workspace& ws = *wsp;

@@ -149,7 +149,8 @@ class EFPSet:
     chimax : int, default=None
         Keep catalogue graphs whose evaluation cost is at most O(M^chimax).
     prime : bool, default=None
-        True keeps connected graphs only, False composite ones only, None both.
+        True keeps connected catalogue graphs only, False composite ones only, None both.
+        Explicit edge lists are never filtered.
     kappa : float, default=1.0
         Energy exponent used when ``kappas`` is None. Only kappa = 1 is IRC safe.
     beta : float, default=1.0
@@ -232,8 +233,11 @@ class EFPSet:
                 raise TypeError(f"spec {spec!r} must be a spec string such as 'd<=5' or an "
                                 "edge list such as [(0, 1), (1, 2)].")
         selected = []
-        if strings or (not explicit and (dmax is not None or chimax is not None or prime is not None)):
+        if strings or dmax is not None or chimax is not None:
             selected = _select_graphs(strings, dmax, chimax, prime)
+        elif prime is not None:
+            raise ValueError(f"prime={prime} filters catalogue graphs; add a spec string such as "
+                             "'d<=5' or dmax= to select them, or list the graphs as edge lists.")
         elif not explicit:
             raise ValueError("EFPSet needs graphs: pass spec strings, edge lists or dmax=.")
         graphs, tokens = [], []
