@@ -27,9 +27,20 @@ CYCLES = [
 
 def run(plan, batch, kappa=0.5, beta=1.5):
     return _core.efp_compute(
-        batch.ptyphims, batch.offsets, plan.ops, plan.n_vec, plan.n_mat, plan.n_scal,
-        plan.max_power, plan.out_offsets, plan.out_slots, np.array([kappa]), np.array([beta]),
-        True, "hadr", 1,
+        batch.ptyphims,
+        batch.offsets,
+        plan.ops,
+        plan.n_vec,
+        plan.n_mat,
+        plan.n_scal,
+        plan.max_power,
+        plan.out_offsets,
+        plan.out_slots,
+        np.array([kappa]),
+        np.array([beta]),
+        True,
+        "hadr",
+        1,
     )
 
 

@@ -97,7 +97,7 @@ class EFPPlan:
     op_counts: dict = field(default_factory=dict)
 
     def multiply_adds(self, n_particles: int) -> float:
-        """Return the plan's multiply-add count for one jet of ``n_particles`` and one (kappa, beta).
+        """Return the multiply-add count for one jet of ``n_particles`` and one (kappa, beta).
 
         Includes theta^p for p >= 2 (one product per matrix entry each) but not the theta^1 and z
         setup, which cost M^2 / 2 square roots or powers and M powers.
@@ -194,14 +194,18 @@ class _Compiler:
         # Argument order: w_a, w_b, w_c, w_d, X_ba, X_bc, X_bd, X_ac, X_ca, X_ad, X_cd, then the
         # flags "X_ad == X_cd", "X_cd symmetric" and "swapping b and d changes nothing".
         mats["ca"] = self.transpose(mats["ac"])
-        args = tuple(weights) + tuple(mats[name] for name in ("ba", "bc", "bd", "ac", "ca", "ad", "cd"))
+        args = tuple(weights) + tuple(
+            mats[name] for name in ("ba", "bc", "bd", "ac", "ca", "ad", "cd")
+        )
         key = ("k4", tuple(v.key for v in args))
         flags = (int(symmetric), int(mats["cd"].symmetric), int(bd_symmetric))
         return self._make("scal", key, (OP_K4, *args, *flags))
 
     # -- one connected graph --
 
-    def compile_connected(self, n_vertices: int, edges: list[tuple[int, int]]) -> tuple[_Value, int]:
+    def compile_connected(
+        self, n_vertices: int, edges: list[tuple[int, int]]
+    ) -> tuple[_Value, int]:
         """Return the scalar value of the connected multigraph ``edges`` and its chi.
 
         chi is the exponent of the cost O(M^chi): one plus the largest number of neighbours of
@@ -227,7 +231,9 @@ class _Compiler:
             }
             # Minimum degree first. Among equals, take the vertex with the fewest factors on it
             # and its edges, so plain products such as theta D(z) theta recur across graphs.
-            v = min(alive, key=lambda u: (len(neighbours[u]), self._clutter(u, vectors, factors), u))
+            v = min(
+                alive, key=lambda u: (len(neighbours[u]), self._clutter(u, vectors, factors), u)
+            )
             nbrs = neighbours[v]
             if len(nbrs) >= 3:
                 return self._compile_k4(alive, vectors, factors), 4
@@ -243,11 +249,11 @@ class _Compiler:
                 vectors[k].append(self.matvec(edge, weight))
                 continue
 
-            k, l = nbrs
+            k, other = nbrs
             a = self._oriented(factors.pop((min(k, v), max(k, v))), row=k)
-            b = self._oriented(factors.pop((min(l, v), max(l, v))), row=l)
+            b = self._oriented(factors.pop((min(other, v), max(other, v))), row=other)
             result, transposed = self.gemm(a, b, weight)
-            factors.setdefault((k, l), []).append((result, l if transposed else k))
+            factors.setdefault((k, other), []).append((result, other if transposed else k))
 
     @staticmethod
     def _clutter(vertex, vectors, factors) -> int:
@@ -297,8 +303,12 @@ class _Compiler:
         mats = {
             name: self._oriented(factors[(min(x, y), max(x, y))], x)
             for name, x, y in (
-                ("ba", b, a), ("bc", b, c), ("bd", b, d),
-                ("ac", a, c), ("ad", a, d), ("cd", c, d),
+                ("ba", b, a),
+                ("bc", b, c),
+                ("bd", b, d),
+                ("ac", a, c),
+                ("ad", a, d),
+                ("cd", c, d),
             )
         }
         weight_list = [weights[a], weights[b], weights[c], weights[d]]
@@ -362,8 +372,15 @@ class _Compiler:
 
             row = [opcode, value.slot, *args]
             rows.append(row + [-1] * (OP_WIDTH - len(row)))
-            name = {0: "vmul", 1: "mmul", 2: "transpose", 3: "matvec", 4: "gemm", 5: "sum",
-                    6: "k4"}[opcode]
+            name = {
+                0: "vmul",
+                1: "mmul",
+                2: "transpose",
+                3: "matvec",
+                4: "gemm",
+                5: "sum",
+                6: "k4",
+            }[opcode]
             op_counts[name] = op_counts.get(name, 0) + 1
 
         out_offsets = np.zeros(len(outputs) + 1, dtype=np.int64)
@@ -373,8 +390,13 @@ class _Compiler:
             out_offsets[f + 1] = len(out_slots)
 
         ops = np.array(rows, dtype=np.int32).reshape(-1, OP_WIDTH)
-        logger.debug("EFP plan: %d ops %s, %d vec / %d mat slots", len(rows), op_counts,
-                     count["vec"], count["mat"])
+        logger.debug(
+            "EFP plan: %d ops %s, %d vec / %d mat slots",
+            len(rows),
+            op_counts,
+            count["vec"],
+            count["mat"],
+        )
         return EFPPlan(
             ops=ops,
             n_vec=count["vec"],
@@ -436,8 +458,10 @@ def compile_plan(graphs: list[list[tuple[int, int]]]) -> EFPPlan:
         for component in connected_components([tuple(edge) for edge in edges]):
             for i, j in component:
                 if i == j:
-                    raise ValueError(f"graph {edges} has a self-loop ({i}, {j}); EFP multigraphs "
-                                     "are loopless because theta_ii = 0.")
+                    raise ValueError(
+                        f"graph {edges} has a self-loop ({i}, {j}); EFP multigraphs "
+                        "are loopless because theta_ii = 0."
+                    )
             n_vertices = 1 + max((v for edge in component for v in edge), default=0)
             value, component_chi = compiler.compile_connected(n_vertices, component)
             components.append(value)
