@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import numpy as np
@@ -210,3 +211,15 @@ def test_spec_strings_select_catalogue_graphs():
 def test_isomorphic_graphs_share_a_name():
     names = EFPSet([(0, 1), (1, 2)], [(5, 3), (3, 4)]).feature_names
     assert names == ["efp_d2_01-02_k1_b1"]
+
+
+def test_pickled_set_gives_same_values(efps, jets):
+    # Dask and multiprocessing ship the set to workers by pickling it.
+    restored = pickle.loads(pickle.dumps(efps))
+    np.testing.assert_array_equal(restored.compute(jets), efps.compute(jets))
+    assert restored.feature_names == efps.feature_names
+
+
+def test_jet_batch_input(efps, jets):
+    batch = jetfeat.as_jet_batch(jets)
+    np.testing.assert_array_equal(efps.compute(batch), efps.compute(jets))
