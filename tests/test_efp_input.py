@@ -223,3 +223,8 @@ def test_pickled_set_gives_same_values(efps, jets):
 def test_jet_batch_input(efps, jets):
     batch = jetfeat.as_jet_batch(jets)
     np.testing.assert_array_equal(efps.compute(batch), efps.compute(jets))
+
+
+def test_graphs_listing_matches_set():
+    records = jetfeat.graphs("d<=4", prime=True)
+    assert [record.token for record in records] == EFPSet("d<=4", prime=True).tokens

@@ -40,7 +40,7 @@ from .table import FeatureTable
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EFPSet", "EFP", "discoffs_pool", "graph_of", "MEASURES"]
+__all__ = ["EFPSet", "EFP", "discoffs_pool", "graph_of", "graphs", "MEASURES"]
 
 MEASURES = ("hadr", "ee")
 
@@ -493,6 +493,29 @@ def graph_of(feature_name: str) -> list[tuple[int, int]]:
     if token_parts and token_parts[-1] == "ee":
         token_parts = token_parts[:-1]
     return _graph_from_token("_".join(token_parts))
+
+
+def graphs(
+    *specs: str,
+    dmax: int | None = None,
+    chimax: int | None = None,
+    prime: bool | None = None,
+) -> list[_multigraphs.Graph]:
+    """List the catalogue multigraphs that an :class:`EFPSet` with the same selection computes.
+
+    Parameters
+    ----------
+    *specs : str
+        Conditions such as ``"d<=5"``, ``"p==1"`` or ``"chi<=3"``.
+    dmax, chimax, prime
+        As in :class:`EFPSet`.
+
+    Returns
+    -------
+    list of Graph
+        Records with canonical ``edges``, ``token`` and the invariants n, d, e, v, chi, p, h.
+    """
+    return _multigraphs.select_graphs(*specs, dmax=dmax, chimax=chimax, prime=prime)
 
 
 def discoffs_pool(normed: bool = True) -> EFPSet:
