@@ -212,6 +212,73 @@ void refine_one_pass(double beta, OnePassScratch& w, std::vector<PseudoJet>& axe
   for (size_t k = 0; k < n_axes; ++k) axes[k] = to_pseudojet(w.old_axes[k]);
 }
 
+// tau_value on the particle columns of the scratch, with the same result bit for bit: the
+// nearest axis and angular term of every particle come from loops over all particles that
+// vectorise, then the terms are added to their axis in particle order.
+double tau_from_columns(OnePassScratch& w, const std::vector<PseudoJet>& axes,
+                        const Options& options) {
+  const size_t n_axes = axes.size();
+  const int n = static_cast<int>(w.pt.size());
+  const double* rap = w.rap.data();
+  const double* phi = w.phi.data();
+  const double* pt = w.pt.data();
+  double* smallest = w.smallest.data();
+  double* term = w.rap_term.data();
+  int* nearest = w.nearest.data();
+
+  for (int i = 0; i < n; ++i) {
+    smallest[i] = std::numeric_limits<double>::max();
+    nearest[i] = 0;
+  }
+  for (size_t k = 0; k < n_axes; ++k) {
+    const double axis_rap = axes[k].rap;
+    const double axis_phi = axes[k].phi;
+    const int index = static_cast<int>(k);
+#pragma omp simd
+    for (int i = 0; i < n; ++i) {
+      // PseudoJet::squared_distance(particle, axis).
+      double dphi = std::fabs(phi[i] - axis_phi);
+      dphi = dphi > kPi ? kTwoPi - dphi : dphi;
+      const double drap = rap[i] - axis_rap;
+      const double d2 = dphi * dphi + drap * drap;
+      const bool closer = d2 < smallest[i];
+      smallest[i] = closer ? d2 : smallest[i];
+      nearest[i] = closer ? index : nearest[i];
+    }
+  }
+
+  if (options.beta == 1.0) {
+#pragma omp simd
+    for (int i = 0; i < n; ++i) term[i] = pt[i] * std::sqrt(smallest[i]);
+  } else if (options.beta == 2.0) {
+#pragma omp simd
+    for (int i = 0; i < n; ++i) term[i] = pt[i] * smallest[i];
+  } else {
+    const double half_beta = options.beta / 2.0;
+    for (int i = 0; i < n; ++i) {
+      term[i] = smallest[i] > 0.0 ? pt[i] * std::pow(smallest[i], half_beta) : 0.0;
+    }
+  }
+
+  double pieces[64] = {0.0};
+  std::vector<double> extra;
+  double* piece = pieces;
+  if (n_axes > 64) {
+    extra.assign(n_axes, 0.0);
+    piece = extra.data();
+  }
+  double denominator = 0.0;
+  const double r0_beta = std::pow(options.R0, options.beta);
+  for (int i = 0; i < n; ++i) {
+    if (smallest[i] > 0.0) piece[nearest[i]] += term[i];
+    if (options.normalized) denominator += pt[i] * r0_beta;
+  }
+
+  double numerator = 0.0;
+  for (size_t k = 0; k < n_axes; ++k) numerator += piece[k];
+  return options.normalized ? numerator / denominator : numerator;
+}
+
 }  // namespace
 
 double tau_value(const std::vector<PseudoJet>& particles, const std::vector<PseudoJet>& axes,
@@ -279,7 +346,7 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
   definition.recombination = uses_wta(options.axes) ? clustering::Recombination::wta_pt
                                                     : clustering::Recombination::e_scheme;
   clustering::cluster(work.particles, definition, work.sequence);
-  if (uses_one_pass(options.axes)) load_particles(work.particles, work.one_pass);
+  load_particles(work.particles, work.one_pass);
 
   for (int n = 1; n <= options.n_max; ++n) {
     if (n_particles <= n) break;  // tau_N = 0 with N or fewer particles
@@ -291,7 +358,7 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
       work.axes.push_back(work.sequence.jets[static_cast<size_t>(index)]);
     }
     if (uses_one_pass(options.axes)) refine_one_pass(options.beta, work.one_pass, work.axes);
-    tau[n - 1] = tau_value(work.particles, work.axes, options);
+    tau[n - 1] = tau_from_columns(work.one_pass, work.axes, options);
   }
 }
 
