@@ -43,9 +43,9 @@ constexpr int kLanes = 8;
 int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
 
 // Index of the first entry equal to the minimum of values[0, n) that is below `bound`, or -1
-// (then *minimum = bound); n is a multiple of kLanes. Same result as a scalar scan with a strict
-// "<", which lets the first of equal values win: each lane keeps the first position of its own
-// minimum, and the lanes are then merged by value and, among equal values, by position.
+// (then *minimum = bound); n is a multiple of kLanes. The result is that of a scalar scan with a
+// strict "<", which lets the first of equal values win. Each lane keeps the first position of its
+// own minimum, and the lanes are then merged by value and, among equal values, by position.
 #if defined(__GNUC__)
 // GCC and Clang vector extensions: one vector of kLanes doubles, lowered to the widest SIMD
 // registers of the target. Positions are carried as doubles (exact below 2^53).
@@ -83,7 +83,8 @@ int first_minimum(const double* values, int n, double bound, double* minimum) {
   }
 #endif
   // Pairwise (tree) reductions without branches: the lane minimum, then the first position
-  // among the lanes holding it. A lane never below `bound` holds bound, so it cannot be first.
+  // among the lanes that contain it. A lane never below `bound` contains bound, so it cannot be
+  // first.
   double low[kLanes / 2];
   for (int k = 0; k < kLanes / 2; ++k) {
     low[k] = best[k + kLanes / 2] < best[k] ? best[k + kLanes / 2] : best[k];
@@ -167,10 +168,9 @@ class N2PlainClusterer {
     s_.jet_index[k] = jet_index;
   }
 
-  // Nearest neighbour of every slot. FastJet visits the pairs in order (for each slot, the
-  // earlier slots, which take it when strictly closer), which leaves each slot with the first
-  // slot at its smallest distance: the same as a search over the whole row, done here with
-  // vector loops.
+  // Nearest neighbour of every slot. FastJet visits the pairs in order: for each slot, the
+  // earlier slots, which take it when strictly closer. Each slot ends with the first slot at its
+  // smallest distance, so a vector search over the whole row gives the same neighbour.
   void initial_neighbours(int n) {
     for (int slot = 0; slot < n; ++slot) set_nn_nocross(slot, n);
   }

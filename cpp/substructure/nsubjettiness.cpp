@@ -148,6 +148,8 @@ void update_axes(double beta, OnePassScratch& w) {
     if (axis.weight == 0) {
       // No particle is nearest to this axis: it stays where it was, with the |p| of the
       // assignment that last moved it.
+      // NOTE: no test jet reaches this branch with pending[k] set, that is for an axis that had
+      // particles in the previous iteration. That path is checked by reading only.
       if (w.pending[k]) set_momentum(w, w.previous_nearest, k, w.old_axes[k]);
       axis = old_axes[k];
       w.pending[k] = 0;
