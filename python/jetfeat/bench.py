@@ -387,7 +387,7 @@ def _table_values(result) -> np.ndarray:
     if hasattr(result, "to_numpy"):
         result = result.to_numpy()
     array = np.asarray(result, dtype=np.float64)
-    return array.reshape(array.shape[0], -1)
+    return array[:, np.newaxis] if array.ndim == 1 else array
 
 
 def _efp_workloads(degrees: Sequence[int], references: bool,

@@ -1,0 +1,362 @@
+"""Tests of ``jetfeat bench``: report structure, consistency of the numbers, files and CLI.
+
+No test compares a time with a threshold: the checks are on structure, on relations that hold
+for any machine speed (throughput x latency = 1, speed-up defined from the same medians) and
+on values. Two small numpy families registered by a fixture stand in for the C++ families, so
+these tests do not depend on which kernels a build contains.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from jetfeat import bench
+from jetfeat.cli import main
+from jetfeat.substructure import _registry
+
+# Tiny settings: every timing point runs 3 calls on a few jets.
+FAST = dict(n_jets=6, multiplicities=(8, 16), threads=(1, 2), repeats=3, warmup=0,
+            max_seconds=0.0, efp_degrees=(), disco_sizes=(), tagger=False)
+
+
+def _jet_mass(batch, threads):
+    sums = np.add.reduceat(batch.p4s, batch.offsets[:-1], axis=0)
+    return {"bench_mass": np.sqrt(np.maximum(sums[:, 0] ** 2 - (sums[:, 1:] ** 2).sum(1), 0.0))}
+
+
+def _pair_sum(batch, threads):
+    # sum_ij pT_i pT_j Delta R_ij, an O(M^2) observable like e_2 without the normalisation.
+    values = []
+    for i in range(batch.n_jets):
+        pt, y, phi = batch.jet(i)[1][:, :3].T
+        delta_r = np.hypot(y[:, None] - y[None, :], phi[:, None] - phi[None, :])
+        values.append(float(pt @ delta_r @ pt))
+    return {"bench_pairs": np.array(values)}
+
+
+@pytest.fixture
+def test_families():
+    """Register two numpy families and a preset ``bench_test``; remove them afterwards."""
+    families = [_registry.Family("bench_mass", _jet_mass, summary="jet mass"),
+                _registry.Family("bench_pairs", _pair_sum, summary="pT-weighted pair sum")]
+    for family in families:
+        _registry.register(family)
+    _registry.add_to_preset("bench_test", "bench_mass")
+    _registry.add_to_preset("bench_test", "bench_pairs")
+    yield "bench_test"
+    for family in families:
+        _registry.FAMILIES.pop(family.name)
+    _registry.PRESETS.pop("bench_test")
+
+
+@pytest.fixture
+def report(test_families):
+    return bench.run_benchmark("random", features=test_families, **FAST)
+
+
+# --- jets -----------------------------------------------------------------------------------
+
+
+def test_random_jets_shape_and_physics():
+    batch = bench.random_jets(5, 30, seed=3)
+    assert batch.n_jets == 5
+    assert np.all(batch.counts == 30)
+    pt = batch.ptyphims[:, 0].reshape(5, 30)
+    np.testing.assert_allclose(pt.sum(axis=1), 600.0, rtol=1e-12)
+    assert np.all(np.diff(pt, axis=1) <= 0.0), "particles must be sorted by decreasing pT"
+    np.testing.assert_allclose(batch.ptyphims[:, 3], 0.0, atol=1e-5)
+
+
+def test_random_jets_seeded():
+    first = bench.random_jets(3, 10, seed=11)
+    second = bench.random_jets(3, 10, seed=11)
+    other = bench.random_jets(3, 10, seed=12)
+    np.testing.assert_array_equal(first.p4s, second.p4s)
+    assert not np.array_equal(first.p4s, other.p4s)
+
+
+def test_random_jets_rejects_empty():
+    with pytest.raises(ValueError, match="n_constituents >= 1"):
+        bench.random_jets(3, 0)
+
+
+def test_truncate_keeps_leading_particles(rng):
+    jets = [rng.uniform(1.0, 2.0, size=(count, 4)) for count in (5, 12, 3, 9)]
+    for jet in jets:
+        jet[:, 0] = 10.0  # E above |p| keeps every particle physical
+    batch = bench.as_jet_batch(jets)
+    truncated = bench.truncate_jets(batch, 4, n_jets=5)
+    assert truncated.n_jets == 5
+    assert np.all(truncated.counts == 4)
+
+    # Jets 0, 1 and 3 have >= 4 particles; they are used in that order and then repeated.
+    for out_index, source_index in enumerate([0, 1, 3, 0, 1]):
+        source_pt = np.sort(batch.jet(source_index)[1][:, 0])[::-1][:4]
+        np.testing.assert_allclose(truncated.jet(out_index)[1][:, 0], source_pt)
+
+
+def test_truncate_without_enough_particles():
+    batch = bench.random_jets(3, 10)
+    assert bench.truncate_jets(batch, 11, n_jets=3) is None
+
+
+def test_truncate_pythia_jets(pythia_sample):
+    jets, _ = pythia_sample
+    batch = bench.as_jet_batch(jets[:200])
+    truncated = bench.truncate_jets(batch, 50, n_jets=20)
+    assert np.all(truncated.counts == 50)
+
+
+def test_load_jets_from_npz(tmp_path):
+    batch = bench.random_jets(8, 12)
+    padded, _ = batch.padded()
+    path = tmp_path / "jets.npz"
+    np.savez(path, jets=padded, labels=np.arange(8) % 2)
+    loaded, labels, label = bench.load_jets(path, n_jets=5)
+    assert loaded.n_jets == 5
+    np.testing.assert_allclose(loaded.p4s, batch.select(slice(0, 5)).p4s)
+    np.testing.assert_array_equal(labels, [0, 1, 0, 1, 0])
+    assert str(path) in label
+
+
+def test_load_jets_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        bench.load_jets(tmp_path / "absent.h5", n_jets=5)
+
+
+# --- timing helpers -------------------------------------------------------------------------
+
+
+def test_time_call_counts_calls():
+    calls = []
+    times, result = bench.time_call(lambda: calls.append(1) or len(calls), warmup=2, repeats=7,
+                                    max_seconds=1e9)
+    assert len(times) == 7
+    assert len(calls) == 9
+    assert result == 9
+
+
+def test_time_call_budget_keeps_three_repeats():
+    times, _ = bench.time_call(lambda: sum(range(1000)), warmup=1, repeats=50, max_seconds=0.0)
+    assert len(times) == 3
+
+
+def test_fit_exponent_recovers_power_law():
+    sizes = np.array([25, 50, 100, 150])
+    assert bench.fit_exponent(sizes, 3e-7 * sizes**2.0) == pytest.approx(2.0)
+    assert bench.fit_exponent(sizes, 1e-9 * sizes**3.0) == pytest.approx(3.0)
+    assert bench.fit_exponent([50], [1.0]) is None
+
+
+def test_thread_counts_resolved():
+    assert bench.resolve_thread_counts([1, 2, -1], max_threads=2) == [1, 2]
+    assert bench.resolve_thread_counts([None, -1], max_threads=8) == [1, 8]
+    assert bench.resolve_thread_counts([4], max_threads=8) == [1, 4]
+    with pytest.raises(ValueError, match="thread count 0"):
+        bench.resolve_thread_counts([0], max_threads=2)
+
+
+def test_compare_values_orders():
+    ours = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert bench.compare_values(ours, ours.copy())["max_relative_difference"] == 0.0
+    swapped = bench.compare_values(ours, ours[:, ::-1].copy())
+    assert swapped["matched_by"] == "sorted values per jet"
+    assert swapped["max_relative_difference"] == 0.0
+    mismatch = bench.compare_values(ours, ours[:, :2])
+    assert mismatch["matched_by"] == "shape mismatch"
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def test_report_structure(report):
+    data = report.to_dict()
+    for key in ("machine", "settings", "references", "measurements", "scaling", "speedups",
+                "reference_ratios", "value_checks", "consistency", "tagger", "disco", "notes"):
+        assert key in data
+    for key in ("cpu", "cores", "build", "libraries", "load_average", "date"):
+        assert key in data["machine"]
+    assert data["machine"]["build"]["compiler"]
+
+    # Whole set plus two families, at two M values and two thread counts.
+    workloads = {(point.workload, point.n_constituents, point.threads)
+                 for point in report.measurements}
+    expected = {(name, m, threads) for name in ("set:bench_test", "bench_mass", "bench_pairs")
+                for m in (8, 16) for threads in (1, 2)}
+    assert workloads == expected
+
+
+def test_report_numbers_positive_and_consistent(report):
+    for point in report.measurements:
+        assert len(point.times_s) == 3
+        assert all(t > 0.0 for t in point.times_s)
+        assert point.n_jets == 6
+        assert point.jets_per_s * point.us_per_jet == pytest.approx(1e6)
+        q1, q3 = point.iqr_s
+        assert min(point.times_s) <= q1 <= point.median_s <= q3 <= max(point.times_s)
+
+
+def test_report_set_matches_family_sum(report):
+    rows = report.consistency()
+    assert len(rows) == 4
+    for row in rows:
+        assert sorted(row["families"]) == ["bench_mass", "bench_pairs"]
+        # Generous: the whole-set call runs the same two families, so only noise and the
+        # shared per-call work separate the two times.
+        assert 0.2 < row["ratio"] < 5.0
+
+
+def test_report_scaling_and_speedups(report):
+    scaling = {(row["workload"], row["threads"]): row for row in report.scaling()}
+    assert set(scaling) == {(name, threads) for name in
+                            ("set:bench_test", "bench_mass", "bench_pairs") for threads in (1, 2)}
+    for row in scaling.values():
+        assert row["multiplicities"] == [8, 16]
+        assert np.isfinite(row["slope"])
+    speedups = report.speedups()
+    assert len(speedups) == 3 * 2
+    for row in speedups:
+        single = report._find(row["workload"], "jetfeat", row["n_constituents"], 1)
+        double = report._find(row["workload"], "jetfeat", row["n_constituents"], 2)
+        assert row["speedup"] == pytest.approx(single.median_s / double.median_s)
+
+
+def test_report_threads_give_identical_values(report):
+    checks = [check for check in report.value_checks if check["against"].startswith("jetfeat")]
+    assert len(checks) == 3 * 2
+    assert all(check["bitwise_identical"] for check in checks)
+
+
+def test_report_writes_json_and_png(report, tmp_path):
+    json_path = report.to_json(tmp_path / "bench.json")
+    data = json.loads(json_path.read_text())
+    assert data["format"] == "jetfeat-bench/1"
+    assert len(data["measurements"]) == len(report.measurements)
+    assert data["measurements"][0]["median_s"] > 0.0
+
+    png_path = report.plot(tmp_path / "bench.png")
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_table_lists_sections(report):
+    text = report.format_table()
+    for heading in ("Feature extraction", "Growth with M", "Thread speed-up",
+                    "Whole set against the sum of its families", "Reference libraries"):
+        assert heading in text
+    assert "bench_pairs" in text
+
+
+def test_missing_reference_reported(test_families, monkeypatch):
+    real_import = bench._try_import
+    monkeypatch.setattr(bench, "_try_import",
+                        lambda name: None if name == "energyflow" else real_import(name))
+    status = bench.reference_status(True)
+    assert status["energyflow"] == {"available": False, "reason": "energyflow is not installed"}
+    assert status["fastjet-contrib"]["available"] is False
+    assert status["fastjet-contrib"]["reason"]
+
+    text = bench.run_benchmark("random", features=test_families, **FAST).format_table()
+    assert "energyflow is not installed" in text
+
+
+def test_references_switched_off():
+    status = bench.reference_status(False)
+    assert all(not entry["available"] for entry in status.values())
+
+
+def test_skipped_multiplicity_noted(test_families, rng):
+    jets = bench.random_jets(10, 12)
+    settings = {**FAST, "multiplicities": (8, 40)}
+    report = bench.run_benchmark(jets, features=test_families, **settings)
+    assert {point.n_constituents for point in report.measurements} == {8}
+    assert any("M=40 skipped" in note for note in report.notes)
+
+
+def test_tagger_rows(test_families):
+    settings = {**FAST, "tagger": True, "multiplicities": (8,), "threads": (1,)}
+    report = bench.run_benchmark("random", features=test_families, **settings)
+    modes = {(row["model"], row["mode"]) for row in report.tagger}
+    assert ("sklearn-hgb", "batch") in modes
+    assert ("sklearn-hgb", "single") in modes
+    for row in report.tagger:
+        assert row["features_us_per_jet"] > 0.0
+        assert row["inference_us_per_jet"] > 0.0
+        assert row["total_us_per_jet"] == pytest.approx(
+            row["features_us_per_jet"] + row["inference_us_per_jet"])
+
+
+def test_family_list_config(test_families):
+    report = bench.run_benchmark("random", features=["bench_pairs"], **FAST)
+    assert {point.workload for point in report.measurements} == {"set:bench_pairs",
+                                                                  "bench_pairs"}
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def test_invalid_settings_rejected(test_families):
+    with pytest.raises(ValueError, match="n_jets=0"):
+        bench.run_benchmark("random", features=test_families, **{**FAST, "n_jets": 0})
+    with pytest.raises(ValueError, match="multiplicities is empty"):
+        bench.run_benchmark("random", features=test_families,
+                            **{**FAST, "multiplicities": ()})
+    with pytest.raises(ValueError, match="unknown feature set 'no-such-set'"):
+        bench.run_benchmark("random", features="no-such-set", **FAST)
+    with pytest.raises(ValueError, match="unknown substructure family 'nope'"):
+        bench.run_benchmark("random", features=["nope"], **FAST)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def test_cli_writes_outputs(test_families, tmp_path, capsys):
+    json_path, png_path = tmp_path / "out.json", tmp_path / "out.png"
+    code = main(["bench", "--features", test_families, "-M", "8,16", "--threads", "1,-1",
+                 "-n", "5", "--repeats", "3", "--warmup", "0", "--efp-degrees", "0",
+                 "--disco-sizes", "0", "--no-tagger", "--json", str(json_path),
+                 "--plot", str(png_path)])
+    assert code == 0
+    output = capsys.readouterr().out
+    assert "Feature extraction" in output
+    assert json.loads(json_path.read_text())["settings"]["multiplicities"] == [8, 16]
+    assert png_path.stat().st_size > 0
+
+
+def test_cli_reports_bad_file(tmp_path, capsys):
+    code = main(["bench", "--jets", str(tmp_path / "absent.h5"), "--no-tagger"])
+    assert code == 1
+    assert "absent.h5 does not exist" in capsys.readouterr().err
+
+
+def test_cli_rejects_bad_list(capsys):
+    with pytest.raises(SystemExit):
+        main(["bench", "-M", "25,abc"])
+    assert "not a list of integers" in capsys.readouterr().err
+
+
+# --- references (need the kernels of other areas) -------------------------------------------
+
+
+def test_efp_against_energyflow():
+    pytest.importorskip("energyflow")
+    pytest.importorskip("jetfeat.efp")
+    report = bench.run_benchmark("random", features=[], **{**FAST, "efp_degrees": (2,)})
+    checks = [check for check in report.value_checks if check["against"] == "energyflow"]
+    assert len(checks) == 2
+    for check in checks:
+        assert check["max_relative_difference"] < 1e-10
+    assert {row["library"] for row in report.reference_ratios()} == {"energyflow"}
+
+
+def test_distance_correlation_against_dcor(test_families):
+    pytest.importorskip("dcor")
+    pytest.importorskip("jetfeat.disco")
+    report = bench.run_benchmark("random", features=test_families,
+                                 **{**FAST, "disco_sizes": (50, 100)})
+    checks = [check for check in report.value_checks if check["against"] == "dcor"]
+    assert len(checks) == 2
+    for check in checks:
+        assert check["max_relative_difference"] < 1e-9
