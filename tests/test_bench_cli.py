@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from jetfeat import bench
+from jetfeat import as_jet_batch, bench
 from jetfeat.cli import main
 from jetfeat.substructure import _registry
 
@@ -87,7 +87,7 @@ def test_truncate_keeps_leading_particles(rng):
     jets = [rng.uniform(1.0, 2.0, size=(count, 4)) for count in (5, 12, 3, 9)]
     for jet in jets:
         jet[:, 0] = 10.0  # E above |p| keeps every particle physical
-    batch = bench.as_jet_batch(jets)
+    batch = as_jet_batch(jets)
     truncated = bench.truncate_jets(batch, 4, n_jets=5)
     assert truncated.n_jets == 5
     assert np.all(truncated.counts == 4)
@@ -105,7 +105,7 @@ def test_truncate_without_enough_particles():
 
 def test_truncate_pythia_jets(pythia_sample):
     jets, _ = pythia_sample
-    batch = bench.as_jet_batch(jets[:200])
+    batch = as_jet_batch(jets[:200])
     truncated = bench.truncate_jets(batch, 50, n_jets=20)
     assert np.all(truncated.counts == 50)
 
@@ -360,3 +360,51 @@ def test_distance_correlation_against_dcor(test_families):
     assert len(checks) == 2
     for check in checks:
         assert check["max_relative_difference"] < 1e-9
+
+
+# --- plot script of the pytest-benchmark suite ----------------------------------------------
+
+
+def _load_plot_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "plot_benchmarks.py"
+    spec = importlib.util.spec_from_file_location("plot_benchmarks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_plot_script_reads_pytest_benchmark(tmp_path, capsys):
+    script = _load_plot_script()
+    entries = [
+        {"name": f"test_efp[M{m}-1-threads]", "group": "efp_d3",
+         "params": {"multiplicity": m, "n_jobs": 1}, "stats": {"median": 1e-6 * m**3}}
+        for m in (25, 50, 100)
+    ]
+    path = tmp_path / "pytest.json"
+    path.write_text(json.dumps({"benchmarks": entries, "jetfeat_n_jets": 10}))
+    series = script.load_series([path])
+    assert list(series) == ["efp_d3 (1 thr)"]
+    assert series["efp_d3 (1 thr)"][0] == (25, pytest.approx(1e-7 * 25**3))
+    assert script.slope(series["efp_d3 (1 thr)"]) == pytest.approx(3.0)
+
+    assert script.main([str(path), "-o", str(tmp_path / "plot.png")]) == 0
+    assert "time ~ M^3.00" in capsys.readouterr().out
+    assert (tmp_path / "plot.png").stat().st_size > 0
+
+
+def test_plot_script_reads_bench_report(report, tmp_path):
+    script = _load_plot_script()
+    series = script.load_series([report.to_json(tmp_path / "report.json")])
+    assert "bench_pairs (1 thr)" in series
+    assert [m for m, _ in series["bench_pairs (1 thr)"]] == [8, 16]
+
+
+def test_plot_script_rejects_other_json(tmp_path):
+    script = _load_plot_script()
+    path = tmp_path / "other.json"
+    path.write_text("{}")
+    with pytest.raises(ValueError, match="neither pytest-benchmark JSON"):
+        script.load_series([path])

@@ -1,0 +1,136 @@
+"""Plot jets/s against the number of constituents M from benchmark JSON files.
+
+Reads either format:
+
+- pytest-benchmark output (``python -m pytest benchmarks/ --benchmark-json=bench.json``): one line
+  per benchmark function and thread count, from the ``multiplicity`` and ``n_jobs`` parameters;
+  throughput = jets per call / median seconds;
+- ``jetfeat bench --json report.json``: one line per workload and library.
+
+Usage::
+
+    python benchmarks/plot_benchmarks.py bench.json [more.json ...] -o benchmarks.png
+
+and it also prints the log-log slope of time against M for every line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+# Jets per call when a pytest-benchmark file predates the jetfeat_n_jets field.
+_DEFAULT_N_JETS = 200
+
+
+def series_from_pytest_benchmark(data: dict) -> dict[str, list[tuple[int, float]]]:
+    """Return line label -> [(M, median seconds)] from a pytest-benchmark JSON document."""
+    n_jets = int(data.get("jetfeat_n_jets", _DEFAULT_N_JETS))
+    series: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for entry in data["benchmarks"]:
+        params = entry.get("params") or {}
+        if "multiplicity" not in params:
+            continue
+        threads = params.get("n_jobs", 1)
+        threads_label = "all threads" if threads == -1 else f"{threads} thr"
+        name = entry.get("group") or entry["name"].split("[", 1)[0]
+        series[f"{name} ({threads_label})"].append(
+            (int(params["multiplicity"]), float(entry["stats"]["median"]) / n_jets))
+    return series
+
+
+def series_from_jetfeat_bench(data: dict) -> dict[str, list[tuple[int, float]]]:
+    """Return line label -> [(M, median seconds per jet)] from a ``jetfeat bench`` report."""
+    series: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for point in data["measurements"]:
+        if point["n_constituents"] is None:
+            continue
+        # Reference libraries are marked "[library]"; the plot draws them dashed.
+        library = "" if point["library"] == "jetfeat" else f" [{point['library']}]"
+        label = f"{point['workload']}{library} ({point['threads']} thr)"
+        series[label].append((point["n_constituents"], point["median_s"] / point["n_jets"]))
+    return series
+
+
+def load_series(paths: list[Path]) -> dict[str, list[tuple[int, float]]]:
+    """Read every file and merge their lines; a label seen twice gets the file name appended."""
+    merged: dict[str, list[tuple[int, float]]] = {}
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format", "").startswith("jetfeat-bench/"):
+            series = series_from_jetfeat_bench(data)
+        elif "benchmarks" in data:
+            series = series_from_pytest_benchmark(data)
+        else:
+            raise ValueError(
+                f"{path} is neither pytest-benchmark JSON (no 'benchmarks' list) nor a "
+                "'jetfeat bench --json' report (no 'format' field)"
+            )
+        for label, points in series.items():
+            key = label if label not in merged else f"{label} from {path.name}"
+            merged[key] = sorted(points)
+    return merged
+
+
+def slope(points: list[tuple[int, float]]) -> float | None:
+    """Return the least-squares slope of log(time) against log(M), None below 2 values of M."""
+    sizes = np.array([m for m, _ in points], dtype=np.float64)
+    if np.unique(sizes).size < 2:
+        return None
+    seconds = np.array([t for _, t in points], dtype=np.float64)
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def plot(series: dict[str, list[tuple[int, float]]], output: Path, title: str) -> None:
+    """Draw jets/s against M on log-log axes, one line per series, and save a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(8, 5.5))
+    for label, points in sorted(series.items()):
+        axis.plot([m for m, _ in points], [1.0 / t for _, t in points], marker="o",
+                  linestyle="--" if "[" in label else "-", label=label)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("constituents per jet M")
+    axis.set_ylabel("jets / s")
+    axis.set_title(title)
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend(fontsize="x-small", loc="best")
+    figure.tight_layout()
+    figure.savefig(output, dpi=120)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, print the slopes and write the plot."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path, help="benchmark JSON files")
+    parser.add_argument("-o", "--output", type=Path, default=Path("benchmarks.png"),
+                        help="PNG to write (default: benchmarks.png)")
+    parser.add_argument("--title", default="jetfeat throughput", help="plot title")
+    args = parser.parse_args(argv)
+
+    series = load_series(args.files)
+    if not series:
+        print("no benchmark with a multiplicity parameter in the given files", file=sys.stderr)
+        return 1
+    width = max(len(label) for label in series)
+    for label, points in sorted(series.items()):
+        fitted = slope(points)
+        text = "-" if fitted is None else f"{fitted:.2f}"
+        print(f"{label.ljust(width)}  time ~ M^{text}")
+    plot(series, args.output, args.title)
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
