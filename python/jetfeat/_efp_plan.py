@@ -79,6 +79,8 @@ class EFPPlan:
     out_offsets, out_slots : ndarray
         int64 CSR layout: feature ``f`` is the product of the scalar slots
         ``out_slots[out_offsets[f]:out_offsets[f + 1]]`` (its connected components).
+    chis : ndarray of shape (n_features,)
+        Cost exponent chi of each graph, O(M^chi) (maximum over its connected components).
     op_counts : dict
         Number of ops of each kind, after sharing.
     """
@@ -90,6 +92,7 @@ class EFPPlan:
     max_power: int
     out_offsets: np.ndarray
     out_slots: np.ndarray
+    chis: np.ndarray
     op_counts: dict = field(default_factory=dict)
 
     def multiply_adds(self, n_particles: int) -> float:
@@ -191,8 +194,12 @@ class _Compiler:
 
     # -- one connected graph --
 
-    def compile_connected(self, n_vertices: int, edges: list[tuple[int, int]]) -> _Value:
-        """Return the scalar value of the connected multigraph ``edges`` on ``n_vertices``."""
+    def compile_connected(self, n_vertices: int, edges: list[tuple[int, int]]) -> tuple[_Value, int]:
+        """Return the scalar value of the connected multigraph ``edges`` and its chi.
+
+        chi is the exponent of the cost O(M^chi): one plus the largest number of neighbours of
+        an eliminated vertex, and 4 for a K4 core.
+        """
         vectors: dict[int, list[_Value]] = {v: [self.z] for v in range(n_vertices)}
 
         # Edge factors keyed by (low, high) vertex; each entry is (matrix, row vertex).
@@ -205,6 +212,7 @@ class _Compiler:
         }
 
         alive = set(range(n_vertices))
+        chi = 1
         while True:
             neighbours = {
                 v: sorted({u for pair in factors if v in pair for u in pair if u != v})
@@ -213,12 +221,13 @@ class _Compiler:
             v = min(alive, key=lambda u: (len(neighbours[u]), u))
             nbrs = neighbours[v]
             if len(nbrs) >= 3:
-                return self._compile_k4(alive, vectors, factors)
+                return self._compile_k4(alive, vectors, factors), 4
+            chi = max(chi, len(nbrs) + 1)
 
             weight = self.vec_product(vectors.pop(v))
             alive.discard(v)
             if not nbrs:
-                return self.vsum(weight)
+                return self.vsum(weight), chi
             if len(nbrs) == 1:
                 (k,) = nbrs
                 edge = self._oriented(factors.pop((min(k, v), max(k, v))), row=k)
@@ -289,7 +298,7 @@ class _Compiler:
 
     # -- slot allocation --
 
-    def finish(self, outputs: list[list[_Value]]) -> EFPPlan:
+    def finish(self, outputs: list[list[_Value]], chis: list[int]) -> EFPPlan:
         """Assign slots with reuse of dead intermediates and emit the op table."""
         last_use: dict[int, int] = {}
         for index, value in enumerate(self.order):
@@ -354,6 +363,7 @@ class _Compiler:
             max_power=self.max_power,
             out_offsets=out_offsets,
             out_slots=np.array(out_slots, dtype=np.int64),
+            chis=np.array(chis, dtype=np.int64),
             op_counts=op_counts,
         )
 
@@ -399,14 +409,19 @@ def compile_plan(graphs: list[list[tuple[int, int]]]) -> EFPPlan:
     """
     compiler = _Compiler()
     outputs = []
+    chis = []
     for edges in graphs:
         components = []
+        chi = 1
         for component in connected_components([tuple(edge) for edge in edges]):
             for i, j in component:
                 if i == j:
                     raise ValueError(f"graph {edges} has a self-loop ({i}, {j}); EFP multigraphs "
                                      "are loopless because theta_ii = 0.")
             n_vertices = 1 + max((v for edge in component for v in edge), default=0)
-            components.append(compiler.compile_connected(n_vertices, component))
+            value, component_chi = compiler.compile_connected(n_vertices, component)
+            components.append(value)
+            chi = max(chi, component_chi)
         outputs.append(components)
-    return compiler.finish(outputs)
+        chis.append(chi)
+    return compiler.finish(outputs, chis)
