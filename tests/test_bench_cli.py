@@ -250,9 +250,11 @@ def test_report_table_lists_sections(report):
 
 
 def test_missing_reference_reported(test_families, monkeypatch):
-    real_import = bench._try_import
+    real_import, real_version = bench._try_import, bench._installed_version
     monkeypatch.setattr(bench, "_try_import",
                         lambda name: None if name == "energyflow" else real_import(name))
+    monkeypatch.setattr(bench, "_installed_version",
+                        lambda name: None if name == "energyflow" else real_version(name))
     status = bench.reference_status(True)
     assert status["energyflow"] == {"available": False, "reason": "energyflow is not installed"}
     assert status["fastjet-contrib"]["available"] is False
@@ -279,13 +281,32 @@ def test_tagger_rows(test_families):
     settings = {**FAST, "tagger": True, "multiplicities": (8,), "threads": (1,)}
     report = bench.run_benchmark("random", features=test_families, **settings)
     modes = {(row["model"], row["mode"]) for row in report.tagger}
-    assert ("sklearn-hgb", "batch") in modes
-    assert ("sklearn-hgb", "single") in modes
+    assert modes == {(model, mode) for model in ("xgboost", "gbdt", "mlp", "logistic")
+                     for mode in ("batch", "single")}
     for row in report.tagger:
         assert row["features_us_per_jet"] > 0.0
         assert row["inference_us_per_jet"] > 0.0
         assert row["total_us_per_jet"] == pytest.approx(
             row["features_us_per_jet"] + row["inference_us_per_jet"])
+
+
+def test_saved_tagger_features(test_families, tmp_path):
+    from jetfeat.features import get_feature_set
+    from jetfeat.models import Tagger
+
+    source = {"substructure": test_families}
+    table = get_feature_set(source).compute(bench.random_jets(60, 12))
+    tagger = Tagger("logistic").fit(table.to_pandas()[["bench_pairs"]], np.arange(60) % 2)
+    folder = tagger.save(tmp_path / "pairs_tagger")
+
+    settings = {**FAST, "tagger": True, "multiplicities": (8,), "threads": (1,)}
+    report = bench.run_benchmark("random", features=str(folder), tagger_source=source,
+                                 **settings)
+    # Only the family that provides the tagger's one feature is computed.
+    assert {point.workload for point in report.measurements} == {"set:tagger pairs_tagger",
+                                                                  "bench_pairs"}
+    assert ("saved logistic", "single") in {(row["model"], row["mode"])
+                                            for row in report.tagger}
 
 
 def test_family_list_config(test_families):
@@ -343,7 +364,10 @@ def test_cli_rejects_bad_list(capsys):
 def test_efp_against_energyflow():
     pytest.importorskip("energyflow")
     pytest.importorskip("jetfeat.efp")
-    report = bench.run_benchmark("random", features=[], **{**FAST, "efp_degrees": (2,)})
+    report = bench.run_benchmark("random", features="kinematics", **{**FAST, "efp_degrees": (2,)})
+    skipped = [note for note in report.notes if note.startswith("EFPs by degree not timed")]
+    if skipped:
+        pytest.skip(skipped[0])
     checks = [check for check in report.value_checks if check["against"] == "energyflow"]
     assert len(checks) == 2
     for check in checks:

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .jets import JetBatch, as_jet_batch
+from .table import FeatureTable
 
 logger = logging.getLogger(__name__)
 
@@ -405,8 +406,13 @@ def _efp_workloads(degrees: Sequence[int], references: bool,
     workloads = []
     for degree in degrees:
         spec = f"d=={degree}"
-        efp_set = efp.EFPSet(spec, "p==1")
-        chi = _max_chi(efp_set, energyflow, degree)
+        try:
+            efp_set = efp.EFPSet(spec, "p==1")
+        except ImportError as exc:
+            # Selecting graphs by spec string needs the multigraph catalogue.
+            notes.append(f"EFPs by degree not timed: {exc}")
+            return []
+        chi = _max_chi(efp_set)
         workloads.append(Workload(
             name=f"efp_d{degree}", family="efp", library="jetfeat", prepare=_identity,
             run=lambda batch, threads, efp_set=efp_set: efp_set.compute(batch, n_jobs=threads),
@@ -433,17 +439,12 @@ def _per_jet_ptyphims(batch: JetBatch) -> list[np.ndarray]:
     return [batch.jet(i)[1] for i in range(batch.n_jets)]
 
 
-def _max_chi(efp_set, energyflow, degree: int) -> float | None:
-    """Return the largest variable-elimination complexity chi among the set's graphs."""
-    for attribute in ("chis", "chi"):
-        chis = getattr(efp_set, attribute, None)
-        if chis is not None:
-            return float(np.max(chis))
-    if energyflow is not None:
-        # energyflow's spec column 5 is the VE complexity c (= chi) of each graph.
-        specs = energyflow.EFPSet(f"d=={degree}", "p==1").specs
-        return float(specs[:, 5].max())
-    return None
+def _max_chi(efp_set) -> float | None:
+    """Return the largest variable-elimination cost exponent chi among the set's graphs."""
+    specs = efp_set.specs
+    if not len(specs):
+        return None
+    return float(specs[:, list(efp_set.spec_cols).index("c")].max())
 
 
 def _family_workloads(requests: Sequence[tuple[str, dict]]) -> list[Workload]:
@@ -467,6 +468,19 @@ def _format_params(params: dict) -> str:
     return ",".join(f"{key}={value}" for key, value in sorted(params.items()))
 
 
+def _installed_version(module: str) -> str | None:
+    """Return the version of an importable module's distribution, or None when absent."""
+    import importlib.metadata
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        return None
+    try:
+        return importlib.metadata.version(module)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def _try_import(module: str):
     try:
         return importlib.import_module(module)
@@ -477,131 +491,169 @@ def _try_import(module: str):
 
 @dataclass
 class FeatureSetPlan:
-    """A feature set resolved into one whole-set call and the family calls that make it up.
+    """A feature set resolved into one whole-set call and the component calls that make it up.
 
     Attributes
     ----------
     label : str
-        Name shown in the report (preset, feature set or tagger file).
+        Name shown in the report (preset, config file or tagger folder).
     compute : callable
         ``compute(batch, threads) -> FeatureTable`` of the whole set.
-    families : list of (str, dict)
-        Substructure family requests whose union is the set.
-    efp_degrees : list of int
-        EFP degrees d in the set.
-    names : list of str or None
-        Feature names of the set, when known before computing.
+    components : list of Workload
+        jetfeat workloads whose union is the set: kinematics, each EFP set and each
+        substructure family.
+    tagger : object or None
+        The loaded :class:`jetfeat.models.Tagger` when the set is a saved tagger's features.
     """
 
     label: str
     compute: Callable[[JetBatch, int], object]
-    families: list[tuple[str, dict]] = field(default_factory=list)
-    efp_degrees: list[int] = field(default_factory=list)
-    names: list[str] | None = None
+    components: list[Workload] = field(default_factory=list)
+    tagger: object = None
 
 
-def resolve_feature_set(features) -> FeatureSetPlan:
-    """Resolve a preset name, a feature set name, a family config or a saved tagger file.
+def resolve_feature_set(features, *, tagger_source="all") -> FeatureSetPlan:
+    """Resolve a feature set name, a config, a family list or a saved tagger folder.
 
     Parameters
     ----------
-    features : str, path, list or dict
-        A substructure preset (``"standard"``), a name known to
-        :func:`jetfeat.features.get_feature_set`, the path of a saved
-        :class:`jetfeat.models.Tagger` (its selected features are timed), or a list / dict of
-        substructure families as :func:`jetfeat.substructure.compute` takes.
+    features : str, path, dict, list or FeatureSet
+        A :mod:`jetfeat.features` preset (``"standard"``, ``"efp-d5"``, ...), a ``.toml`` or
+        ``.json`` feature config, a config dict, a :class:`jetfeat.features.FeatureSet`, a
+        folder written by :meth:`jetfeat.models.Tagger.save` (its selected features are timed),
+        a substructure preset, or a list of substructure family names.
+    tagger_source : str, path or dict, default="all"
+        Feature set (anything :func:`jetfeat.features.get_feature_set` takes) a saved
+        tagger's features were chosen from; only its components that provide at least one of
+        the tagger's features are computed.
 
     Returns
     -------
     FeatureSetPlan
     """
+    feature_module = importlib.import_module("jetfeat.features")
     substructure = importlib.import_module("jetfeat.substructure")
 
-    if isinstance(features, (str, os.PathLike)) and Path(features).is_file():
-        return _tagger_plan(Path(features))
+    if isinstance(features, (str, os.PathLike)) and (Path(features) / "tagger.json").is_file():
+        return _tagger_plan(Path(features), feature_module.get_feature_set(tagger_source))
+
+    if isinstance(features, feature_module.FeatureSet) or isinstance(features, dict) or (
+            isinstance(features, (str, os.PathLike)) and (
+                str(features) in feature_module.PRESETS
+                or Path(features).suffix.lower() in (".toml", ".json"))):
+        feature_set = feature_module.get_feature_set(features)
+        return FeatureSetPlan(
+            label=str(feature_set.name),
+            compute=lambda batch, threads: feature_set.compute(batch, n_jobs=threads),
+            components=_feature_set_components(feature_set),
+        )
 
     if isinstance(features, str) and features in substructure.PRESETS:
-        requests = _unique_requests(
-            (name, params) for name, params, _ in substructure.PRESETS[features])
-        return FeatureSetPlan(
-            label=features,
-            compute=lambda batch, threads: substructure.compute(batch, features, n_jobs=threads),
-            families=requests,
-        )
-
-    if isinstance(features, str):
-        feature_set = _get_feature_set(features)
-        if feature_set is not None:
-            return _feature_set_plan(features, feature_set)
+        requests = substructure._registry._requests(features)
+    elif isinstance(features, str):
         raise ValueError(
-            f"unknown feature set {features!r}: it is neither a file, a substructure preset "
-            f"({sorted(substructure.PRESETS)}) nor a name jetfeat.features knows"
+            f"unknown feature set {features!r}: it is neither a jetfeat.features preset "
+            f"({sorted(feature_module.PRESETS)}), a .toml/.json config, a saved tagger folder "
+            f"nor a substructure preset ({sorted(substructure.PRESETS)})"
         )
-
-    # A list or dict of substructure families.
-    if isinstance(features, dict):
-        requests = [(name, dict(params or {})) for name, params in features.items()]
     else:
-        requests = [(name, {}) for name in features]
-    for name, _ in requests:
+        requests = [(name, {}, None) for name in features]
+    for name, _, _ in requests:
         if name not in substructure.FAMILIES:
             raise ValueError(
                 f"unknown substructure family {name!r} in the feature config; registered "
                 f"families: {sorted(substructure.FAMILIES)}"
             )
-    config = {name: params for name, params in requests}
     return FeatureSetPlan(
-        label="+".join(config),
-        compute=lambda batch, threads: substructure.compute(batch, config, n_jobs=threads),
-        families=requests,
+        label=features if isinstance(features, str) else "+".join(name for name, *_ in requests),
+        compute=lambda batch, threads: substructure.compute(batch, features, n_jobs=threads),
+        components=_family_workloads([(name, params) for name, params, _ in requests]),
     )
 
 
-def _unique_requests(requests) -> list[tuple[str, dict]]:
-    unique: list[tuple[str, dict]] = []
-    for name, params in requests:
-        if (name, params) not in unique:
-            unique.append((name, dict(params)))
-    return unique
+def _feature_set_components(feature_set, selected: set[str] | None = None) -> list[Workload]:
+    """Split a FeatureSet into one workload per component, keeping only ``selected`` names.
+
+    NOTE: jetfeat.features.FeatureSet exposes no public list of its components, so this reads
+    its private ``_components``; the classes are matched by name.
+    """
+    substructure = importlib.import_module("jetfeat.substructure")
+    workloads: list[Workload] = []
+    for component in feature_set._components:
+        kind = type(component).__name__
+        if selected is not None and not selected.intersection(component.names()):
+            continue
+        if kind == "_Substructure":
+            requests = [(name, params) for name, params, _ in
+                        substructure._registry._requests(component.observables)]
+            if selected is not None:
+                requests = [request for request in requests
+                            if selected.intersection(_family_names(*request))]
+            workloads.extend(_family_workloads(requests))
+        elif kind == "_EFPs":
+            workloads.append(_efp_component_workload(component, selected))
+        else:
+            name = "jet_kinematics" if kind == "_Kinematics" else "function"
+            workloads.append(Workload(
+                name=name, family=name, library="jetfeat", prepare=_identity,
+                run=lambda batch, threads, component=component: component.compute(batch, threads),
+                expected_exponent=1.0 if kind == "_Kinematics" else None, values=_table_values,
+            ))
+    return workloads
 
 
-def _get_feature_set(name: str):
-    try:
-        features = importlib.import_module("jetfeat.features")
-    except ModuleNotFoundError:
-        return None
-    try:
-        return features.get_feature_set(name)
-    except (KeyError, ValueError):
-        return None
+def _family_names(name: str, params: dict) -> list[str]:
+    """Return the column names of one substructure family request (computed on a tiny jet)."""
+    substructure = importlib.import_module("jetfeat.substructure")
+    jet = np.array([[[500.0, 300.0, 0.0, 400.0], [100.0, 60.0, 10.0, 79.0],
+                     [50.0, 20.0, 30.0, 33.0]]])
+    return substructure.compute(jet, {name: params}).names
 
 
-def _feature_set_plan(label: str, feature_set) -> FeatureSetPlan:
-    """Plan a :mod:`jetfeat.features` set; its family split is used when it exposes one."""
-    families = [(name, dict(params)) for name, params in getattr(feature_set, "families", [])]
-    degrees = [int(degree) for degree in getattr(feature_set, "efp_degrees", [])]
-    return FeatureSetPlan(
-        label=label,
-        compute=lambda batch, threads: feature_set.compute(batch, n_jobs=threads),
-        families=families,
-        efp_degrees=degrees,
-        names=list(getattr(feature_set, "names", []) or []) or None,
+def _efp_component_workload(component, selected: set[str] | None) -> Workload:
+    """Return the workload of one EFP entry, reduced to the graphs ``selected`` names use."""
+    efp = importlib.import_module("jetfeat.efp")
+    efp_set = component.efpset()
+    label = "efp:" + ",".join(component.entry.get("specs") or [f"pool {component.entry.get('pool')}"])
+    if selected is not None:
+        # Keep the graphs whose token appears in a selected name, on the same (kappa, beta) grid.
+        graphs = [edges for edges, token in zip(efp_set.graphs, efp_set.tokens)
+                  if any(name.startswith(f"efp_{token}_") for name in selected)]
+        efp_set = efp.EFPSet(*graphs, kappas=efp_set.kappas, betas=efp_set.betas,
+                             normed=efp_set.normed, measure=efp_set.measure)
+        label += f" ({len(graphs)} graphs)"
+    chi = _max_chi(efp_set)
+    return Workload(
+        name=label, family="efp", library="jetfeat", prepare=_identity,
+        run=lambda batch, threads, efp_set=efp_set: efp_set.compute(batch, n_jobs=threads),
+        expected_exponent=chi, values=_table_values,
     )
 
 
-def _tagger_plan(path: Path) -> FeatureSetPlan:
-    """Plan the features a saved tagger selected, computed the way the tagger computes them."""
+def _tagger_plan(folder: Path, source) -> FeatureSetPlan:
+    """Plan the features a saved tagger uses, computed from the components that provide them."""
     models = importlib.import_module("jetfeat.models")
-    tagger = models.Tagger.load(path)
-    feature_set = getattr(tagger, "feature_set", None)
-    if feature_set is None:
-        raise ValueError(
-            f"the tagger saved in {path} does not record how to compute its features; "
-            "benchmark its feature set by name instead"
-        )
-    plan = _feature_set_plan(f"tagger {path.name}", feature_set)
-    plan.names = list(getattr(tagger, "feature_names", None) or plan.names or [])
-    return plan
+    tagger = models.Tagger.load(folder)
+    selected = list(tagger.feature_names_)
+    components = _feature_set_components(source, set(selected))
+
+    def compute(batch, threads):
+        # The tagger's columns, in its training order, from the components that provide them.
+        columns = {}
+        for component in components:
+            table = component.run(batch, threads)
+            columns.update({name: table[name] for name in table.names if name in selected})
+        missing = [name for name in selected if name not in columns]
+        if missing:
+            raise ValueError(
+                f"the tagger in {folder} uses {len(missing)} feature(s) that feature set "
+                f"{source.name!r} does not provide, for example {missing[:3]}; pass the set "
+                "it was trained on"
+            )
+        return FeatureTable({name: columns[name] for name in selected})
+
+    return FeatureSetPlan(label=f"tagger {folder.name}", compute=compute,
+                          components=components, tagger=tagger)
 
 
 # --------------------------------------------------------------------------------------------
@@ -836,6 +888,7 @@ def run_benchmark(
     jets="random",
     *,
     features="standard",
+    tagger_source="all",
     families: Sequence[str] | None = None,
     efp_degrees: Sequence[int] | None = None,
     multiplicities: Sequence[int] = DEFAULT_MULTIPLICITIES,
@@ -864,12 +917,16 @@ def run_benchmark(
         ``(jets, labels)`` pair, or jets. Real jets are cut to their M leading-pT particles;
         jets with fewer than M particles are left out at that M.
     features : str, path, list or dict, default="standard"
-        Feature set to time, see :func:`resolve_feature_set` (a saved tagger file works too).
+        Feature set to time, see :func:`resolve_feature_set` (a saved tagger folder works too).
+    tagger_source : str, path or dict, default="all"
+        Feature set a saved tagger's features were chosen from (used only when ``features`` is
+        a tagger folder).
     families : sequence of str, default=None
-        Substructure families timed on their own. None uses the families of ``features``.
+        Substructure families timed on their own in addition to the components of
+        ``features`` (each component always gets its own row).
     efp_degrees : sequence of int, default=None
-        EFP degrees d timed on their own (connected graphs with d edges). None uses the
-        feature set's degrees, or (1, 2, 3, 4) when it has none; ``()`` times no EFPs.
+        EFP degrees d timed on their own (connected graphs with d edges, kappa = beta = 1).
+        None means (1, 2, 3, 4); ``()`` times none.
     multiplicities : sequence of int, default=(25, 50, 100, 150)
         Particles per jet M.
     threads : sequence of int or None, default=(1, 2, -1)
@@ -921,23 +978,19 @@ def run_benchmark(
     thread_counts = resolve_thread_counts(threads, machine["build"]["max_threads"])
     source_batch, labels, source_label = load_jets(jets, n_jets=max(n_jets, 1000), seed=seed)
 
-    # Workloads: the whole set, its families and the EFP degrees.
-    plan = resolve_feature_set(features)
-    family_requests = plan.families if families is None else [(name, {}) for name in families]
-    degrees = list(efp_degrees) if efp_degrees is not None else (
-        plan.efp_degrees or list(DEFAULT_EFP_DEGREES))
-    family_workloads = _family_workloads(family_requests) + _efp_workloads(
-        degrees, references, notes)
-    component_names = [workload.name for workload in _family_workloads(plan.families)]
-    component_names += [f"efp_d{degree}" for degree in plan.efp_degrees]
-    set_exponents = [w.expected_exponent for w in family_workloads
-                     if w.name in component_names and w.expected_exponent is not None]
+    # Workloads: the whole set, its components, extra families and the EFP degrees.
+    plan = resolve_feature_set(features, tagger_source=tagger_source)
+    component_names = [workload.name for workload in plan.components]
+    extra_families = [(name, {}) for name in families or []
+                      if name not in component_names]
+    degrees = list(DEFAULT_EFP_DEGREES if efp_degrees is None else efp_degrees)
+    extra = _family_workloads(extra_families) + _efp_workloads(degrees, references, notes)
+    exponents = [w.expected_exponent for w in plan.components if w.expected_exponent is not None]
     whole_set = Workload(
         name=f"set:{plan.label}", family="set", library="jetfeat", prepare=_identity,
-        run=plan.compute, expected_exponent=max(set_exponents, default=None),
-        values=_table_values,
+        run=plan.compute, expected_exponent=max(exponents, default=None), values=_table_values,
     )
-    workloads = [whole_set, *family_workloads]
+    workloads = [whole_set, *plan.components, *extra]
 
     report = BenchmarkReport(
         machine=machine,
@@ -968,12 +1021,12 @@ def run_benchmark(
                            warmup=warmup, max_seconds=max_seconds)
 
     if tagger:
+        # The jets keep their own multiplicity here; random jets get the median M.
         tagger_batch = source_batch if source_batch is not None else random_jets(
-            n_jets, int(np.median(multiplicities)), seed=seed)
-        tagger_batch = tagger_batch.select(slice(0, n_jets))
+            max(n_jets, _TRAINING_JETS), int(np.median(multiplicities)), seed=seed)
         report.tagger = _bench_tagger(
-            plan, tagger_batch, labels, thread_counts, repeats=repeats, warmup=warmup,
-            max_seconds=max_seconds, seed=seed, notes=notes)
+            plan, tagger_batch, labels, thread_counts, n_jets=n_jets, repeats=repeats,
+            warmup=warmup, max_seconds=max_seconds, seed=seed, notes=notes)
 
     if disco_sizes:
         report.disco = _bench_disco(report, disco_sizes, references, repeats=repeats,
@@ -1017,9 +1070,9 @@ def reference_status(references: bool) -> dict:
                 for name in ("energyflow", "dcor", "fastjet-contrib")}
     status = {}
     for name in ("energyflow", "dcor"):
-        module = _try_import(name)
-        status[name] = ({"available": True, "version": getattr(module, "__version__", "?")}
-                        if module is not None else
+        # Found without importing: dcor's import compiles numba code for about 10 s.
+        version = _installed_version(name)
+        status[name] = ({"available": True, "version": version} if version is not None else
                         {"available": False, "reason": f"{name} is not installed"})
 
     # NOTE: fastjet-contrib is timed by no workload yet: its reference programs under
@@ -1098,72 +1151,86 @@ def _max_relative_difference(a: np.ndarray, b: np.ndarray) -> float:
 # Jets tagged one at a time per timed call in the single-jet mode.
 _SINGLE_JETS = 20
 
+# Jets the benchmark taggers train on.
+_TRAINING_JETS = 200
 
-def _tagger_models(features: np.ndarray, labels: np.ndarray, seed: int,
-                   notes: list[str]) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
-    """Train, save and reload the classifiers; return name -> ``predict(X) -> P(signal)``.
 
-    The timed models are the reloaded ones, as a user's analysis would load them.
+# Model kinds of jetfeat.models.Tagger timed in the tagging benchmark.
+TAGGER_MODELS = ("xgboost", "gbdt", "mlp", "logistic")
+
+
+def _tagger_models(table, labels: np.ndarray, plan: FeatureSetPlan,
+                   seed: int) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    """Train, save and reload one tagger of each kind; return name -> ``predict(X)``.
+
+    The timed models are the reloaded ones, as an analysis would load them. A saved tagger
+    passed as the feature set is timed as well, under ``"saved <kind>"``.
     """
-    import pickle
     import tempfile
+    import warnings
 
-    models: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
+    from sklearn.exceptions import ConvergenceWarning
+
+    models = importlib.import_module("jetfeat.models")
+    predictors: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        try:
-            import xgboost
-
-            classifier = xgboost.XGBClassifier(n_estimators=100, max_depth=4, n_jobs=1,
-                                               random_state=seed)
-            classifier.fit(features, labels)
-            path = Path(folder) / "xgboost.json"
-            classifier.save_model(path)
-            loaded = xgboost.XGBClassifier()
-            loaded.load_model(path)
-            models["xgboost"] = lambda X, model=loaded: model.predict_proba(X)[:, 1]
-        except ImportError:
-            notes.append("XGBoost tagger not timed: xgboost is not installed")
-
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
-        classifier = HistGradientBoostingClassifier(max_iter=100, random_state=seed)
-        classifier.fit(features, labels)
-        loaded = pickle.loads(pickle.dumps(classifier))
-        models["sklearn-hgb"] = lambda X, model=loaded: model.predict_proba(X)[:, 1]
-    return models
+        for kind in TAGGER_MODELS:
+            # The default MLP batch of 512 exceeds the few hundred training jets; the batch
+            # size changes the training only, not the network that is timed.
+            params = {"batch_size": 64} if kind == "mlp" else None
+            with warnings.catch_warnings():
+                # A few hundred jets do not let the MLP converge; only its inference is timed.
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                tagger = models.Tagger(kind, params=params, random_state=seed).fit(table, labels)
+            loaded = models.Tagger.load(tagger.save(Path(folder) / kind))
+            predictors[kind] = loaded.predict_proba
+    if plan.tagger is not None:
+        predictors[f"saved {plan.tagger.model}"] = plan.tagger.predict_proba
+    return predictors
 
 
-def _bench_tagger(plan: FeatureSetPlan, batch: JetBatch, labels, thread_counts: Sequence[int],
-                  *, seed: int, notes: list[str], **timing) -> list[dict]:
-    """Time features plus inference per jet for each model, in batch and single-jet mode."""
-    table = plan.compute(batch, 1)
-    features = _table_values(table)
-    if labels is None or np.unique(labels).size < 2:
-        # Throughput does not depend on what the labels mean; random labels train a model of
-        # the usual size.
-        labels = np.random.default_rng(seed).integers(0, 2, size=batch.n_jets)
+def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts: Sequence[int],
+                  *, n_jets: int, seed: int, notes: list[str], **timing) -> list[dict]:
+    """Time features plus inference per jet for each model, in batch and single-jet mode.
+
+    The models train on up to ``_TRAINING_JETS`` jets of ``source`` (early stopping needs a
+    validation split with both classes); the timings use its first ``n_jets`` jets.
+    """
+    training = source.select(slice(0, max(n_jets, _TRAINING_JETS)))
+    table = plan.compute(training, 1)
+    if len(table) == 0:
+        notes.append("tagging not timed: the feature set has no features")
+        return []
+    if labels is None or np.unique(labels[: training.n_jets]).size < 2:
+        # Throughput does not depend on what the labels mean; balanced random labels train a
+        # model of the usual size.
+        labels = np.random.default_rng(seed).permutation(np.arange(training.n_jets) % 2)
         notes.append("tagger trained on random labels: the jets came without two classes")
-    labels = np.asarray(labels)[: batch.n_jets]
-    models = _tagger_models(features, labels, seed, notes)
+    labels = np.asarray(labels)[: training.n_jets]
+    models = _tagger_models(table, labels, plan, seed)
+    batch = source.select(slice(0, n_jets))
+    features = _table_values(table)[: batch.n_jets]
+
+    # Feature extraction is the same for every model: all jets in one call per thread count,
+    # and one jet per call on 1 thread.
+    batch_feature_times = {
+        threads: time_call(lambda threads=threads: plan.compute(batch, threads), **timing)[0]
+        for threads in thread_counts
+    }
     singles = [batch.select([i]) for i in range(min(_SINGLE_JETS, batch.n_jets))]
+    single_features = [_table_values(plan.compute(jet, 1)) for jet in singles]
+    single_feature_times, _ = time_call(lambda: [plan.compute(jet, 1) for jet in singles],
+                                        **timing)
 
     rows = []
     for name, predict in models.items():
-        # Batch mode: all jets in one call, for each thread count of the feature extraction.
+        inference_times, _ = time_call(lambda predict=predict: predict(features), **timing)
         for threads in thread_counts:
-            feature_times, _ = time_call(lambda threads=threads: plan.compute(batch, threads),
-                                         **timing)
-            inference_times, _ = time_call(lambda predict=predict: predict(features), **timing)
-            rows.append(_tagger_row(name, "batch", threads, batch.n_jets, feature_times,
-                                    inference_times))
-
-        # Single-jet mode: one jet per feature call and per inference call, 1 thread.
-        single_features = [_table_values(plan.compute(jet, 1)) for jet in singles]
-        feature_times, _ = time_call(
-            lambda: [plan.compute(jet, 1) for jet in singles], **timing)
+            rows.append(_tagger_row(name, "batch", threads, batch.n_jets,
+                                    batch_feature_times[threads], inference_times))
         inference_times, _ = time_call(
             lambda predict=predict: [predict(row) for row in single_features], **timing)
-        rows.append(_tagger_row(name, "single", 1, len(singles), feature_times,
+        rows.append(_tagger_row(name, "single", 1, len(singles), single_feature_times,
                                 inference_times))
     return rows
 
@@ -1176,6 +1243,7 @@ def _tagger_row(model: str, mode: str, threads: int, n_jets: int, feature_times,
         "mode": mode,
         "threads": threads,
         "n_jets": n_jets,
+        # Inference always runs on 1 thread: the taggers are built with n_jobs=None.
         "features_us_per_jet": features_us,
         "inference_us_per_jet": inference_us,
         "total_us_per_jet": features_us + inference_us,
@@ -1398,14 +1466,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="jets: 'random' (generated with exactly M particles), 'default' "
                              "(the cached Pythia sample) or a jet file (default: random)")
     parser.add_argument("--features", default="standard",
-                        help="feature set: a substructure preset, a feature set name or a saved "
-                             "tagger file (default: standard)")
+                        help="feature set: a preset of jetfeat extract, a .toml/.json config, "
+                             "a saved tagger folder or a substructure preset (default: standard)")
+    parser.add_argument("--tagger-source", default="all",
+                        help="feature set a saved tagger's features were chosen from "
+                             "(default: all)")
     parser.add_argument("--families", type=lambda text: text.split(","), default=None,
-                        help="comma-separated substructure families to time on their own "
-                             "(default: the feature set's families)")
+                        help="comma-separated substructure families to time in addition to the "
+                             "feature set's own components")
     parser.add_argument("--efp-degrees", type=_int_list, default=None,
-                        help="EFP degrees d to time, e.g. 1-4 or 2,3 (default: the feature "
-                             "set's, else 1-4); 0 times none")
+                        help="EFP degrees d to time on their own, e.g. 1-4 or 2,3 (default: "
+                             "1-4); 0 times none")
     parser.add_argument("-M", "--multiplicities", type=_int_list,
                         default=list(DEFAULT_MULTIPLICITIES),
                         help="particles per jet M (default: 25,50,100,150)")
@@ -1439,6 +1510,7 @@ def run_cli(args: argparse.Namespace) -> int:
     report = run_benchmark(
         args.jets,
         features=args.features,
+        tagger_source=args.tagger_source,
         families=args.families,
         efp_degrees=efp_degrees,
         multiplicities=args.multiplicities,
