@@ -1,0 +1,212 @@
+// Dense SIMD kernels behind the EFP plan interpreter. Vectors have length ld and matrices are
+// row-major ld x ld, with ld a multiple of 8 and every entry past the jet's M particles zero, so
+// the loops run over whole SIMD registers without remainder handling. Reductions use a fixed
+// lane and block order (no -ffast-math), so results are reproducible for a given build.
+#pragma once
+
+#include <cstring>
+
+#if defined(__AVX512F__) || defined(__AVX__) || defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+namespace jetfeat::efp {
+
+#if defined(__AVX512F__)
+constexpr int kLanes = 8;
+#elif defined(__AVX__)
+constexpr int kLanes = 4;
+#else
+constexpr int kLanes = 2;
+#endif
+
+typedef double vdouble __attribute__((vector_size(kLanes * sizeof(double))));
+
+inline vdouble load(const double* p) {
+  vdouble v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline vdouble broadcast(double x) { return vdouble{} + x; }
+
+inline vdouble fmadd(vdouble a, vdouble b, vdouble c) {
+#if defined(__AVX512F__)
+  return _mm512_fmadd_pd(a, b, c);
+#elif defined(__FMA__)
+  return _mm256_fmadd_pd(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+
+inline double hsum(vdouble v) {
+  double s = 0.0;
+  for (int i = 0; i < kLanes; ++i) s += v[i];
+  return s;
+}
+
+inline int round_up(int n, int multiple) { return (n + multiple - 1) / multiple * multiple; }
+
+// out_k = sum_j a_kj w_j for k < ld (rows past m come out zero).
+inline void matvec(double* out, const double* a, const double* w, int m, int ld) {
+  const int rows = round_up(m, 4);
+  const int cols = round_up(m, kLanes);
+  for (int k = 0; k < rows; k += 4) {
+    vdouble acc0{}, acc1{}, acc2{}, acc3{};
+    const double* r0 = a + static_cast<long>(k) * ld;
+    for (int j = 0; j < cols; j += kLanes) {
+      const vdouble wj = load(w + j);
+      acc0 = fmadd(load(r0 + j), wj, acc0);
+      acc1 = fmadd(load(r0 + ld + j), wj, acc1);
+      acc2 = fmadd(load(r0 + 2 * ld + j), wj, acc2);
+      acc3 = fmadd(load(r0 + 3 * ld + j), wj, acc3);
+    }
+    out[k] = hsum(acc0);
+    out[k + 1] = hsum(acc1);
+    out[k + 2] = hsum(acc2);
+    out[k + 3] = hsum(acc3);
+  }
+  for (int k = rows; k < ld; ++k) out[k] = 0.0;
+}
+
+// Rows per register block of the GEMM micro-kernel, and columns (two vectors) per block. The
+// AVX-512 block of 8 x 16 keeps 16 accumulators, two B vectors and one broadcast in registers.
+constexpr int kBlockRows = kLanes == 8 ? 8 : 4;
+constexpr int kBlockCols = 2 * kLanes;
+
+// Leading dimension for m particles: a multiple of both block sizes (at least one block).
+inline int leading_dimension(int m) {
+  const int multiple = kBlockCols > kBlockRows ? kBlockCols : kBlockRows;
+  return round_up(m > 0 ? m : 1, multiple);
+}
+
+// Calls sink(k, l, acc0, acc1) for every register block, where acc0 and acc1 hold
+// sum_j a_kj bt_jl for columns l .. l + kLanes and l + kLanes .. l + 2 kLanes. With
+// upper = true only blocks that reach the diagonal or lie above it (some column >= its first
+// row) are computed. The inner loop broadcasts a_kj and runs over contiguous rows of bt.
+template <class Sink>
+inline void gemm_nn_blocks(const double* a, const double* bt, int m, int ld, bool upper,
+                           Sink&& sink) {
+  const int rows = round_up(m, kBlockRows);
+  const int cols = round_up(m, kBlockCols);
+  for (int kb = 0; kb < rows; kb += kBlockRows) {
+    const double* ar = a + static_cast<long>(kb) * ld;
+    const int first_col = upper ? kb / kBlockCols * kBlockCols : 0;
+    for (int lb = first_col; lb < cols; lb += kBlockCols) {
+      vdouble acc0[kBlockRows] = {};
+      vdouble acc1[kBlockRows] = {};
+      const double* bc = bt + lb;
+      for (int j = 0; j < m; ++j) {
+        const vdouble b0 = load(bc + static_cast<long>(j) * ld);
+        const vdouble b1 = load(bc + static_cast<long>(j) * ld + kLanes);
+        for (int r = 0; r < kBlockRows; ++r) {
+          const vdouble ar_j = broadcast(ar[static_cast<long>(r) * ld + j]);
+          acc0[r] = fmadd(ar_j, b0, acc0[r]);
+          acc1[r] = fmadd(ar_j, b1, acc1[r]);
+        }
+      }
+      for (int r = 0; r < kBlockRows; ++r) sink(kb + r, lb, acc0[r], acc1[r]);
+    }
+  }
+}
+
+// bt_jl = b_lj w_j, the right operand of "a diag(w) b^T" laid out for gemm_nn_blocks; when b is
+// symmetric this is a row scaling, otherwise a scaled transpose.
+inline void scaled_transpose(double* bt, const double* b, const double* w, bool b_symmetric,
+                             int ld) {
+  for (int j = 0; j < ld; ++j) {
+    double* row = bt + static_cast<long>(j) * ld;
+    const double wj = w[j];
+    if (b_symmetric) {
+      const double* br = b + static_cast<long>(j) * ld;
+      for (int l = 0; l < ld; ++l) row[l] = br[l] * wj;
+    } else {
+      for (int l = 0; l < ld; ++l) row[l] = b[static_cast<long>(l) * ld + j] * wj;
+    }
+  }
+}
+
+// out_kl = sum_j a_kj b_lj w_j. With symmetric = true (a == b, so out is symmetric) only the
+// blocks on and above the diagonal are computed and the rest is mirrored; scratch is ld x ld.
+inline void gemm(double* out, const double* a, const double* b, const double* w, bool symmetric,
+                 bool b_symmetric, int m, int ld, double* scratch) {
+  std::memset(out, 0, sizeof(double) * static_cast<size_t>(ld) * ld);
+  scaled_transpose(scratch, b, w, b_symmetric, ld);
+  gemm_nn_blocks(a, scratch, m, ld, symmetric, [&](int k, int l, vdouble v0, vdouble v1) {
+    double* row = out + static_cast<long>(k) * ld + l;
+    if (!symmetric) {
+      std::memcpy(row, &v0, sizeof v0);
+      std::memcpy(row + kLanes, &v1, sizeof v1);
+      return;
+    }
+    for (int i = 0; i < kLanes; ++i) {
+      if (l + i >= k) {
+        row[i] = v0[i];
+        out[static_cast<long>(l + i) * ld + k] = v0[i];
+      }
+      if (l + kLanes + i >= k) {
+        row[kLanes + i] = v1[i];
+        out[static_cast<long>(l + kLanes + i) * ld + k] = v1[i];
+      }
+    }
+  });
+}
+
+// K4 core: sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd, with the matrices given as
+// x_ba[b][a], x_bc[b][c], x_bd[b][d], x_ac[a][c], x_ca[c][a], x_ad[a][d], x_cd[c][d]. For each
+// b the inner R_ac = sum_d x_ad[a][d] x_cd[c][d] (w_d x_bd[b][d]) is a GEMM (symmetric when
+// x_ad == x_cd) that is contracted with p_a q_c x_ac on the fly, so R is never stored. Cost
+// O(M^4) multiply-adds, half of that when symmetric.
+inline double k4(const double* wa, const double* wb, const double* wc, const double* wd,
+                 const double* x_ba, const double* x_bc, const double* x_bd, const double* x_ac,
+                 const double* x_ca, const double* x_ad, const double* x_cd, bool symmetric,
+                 bool cd_symmetric, int m, int ld, double* scratch, double* p, double* q,
+                 double* u) {
+  double total = 0.0;
+  for (int b = 0; b < m; ++b) {
+    if (wb[b] == 0.0) continue;
+    const long row_b = static_cast<long>(b) * ld;
+    for (int i = 0; i < ld; ++i) {
+      u[i] = wd[i] * x_bd[row_b + i];
+      p[i] = wa[i] * x_ba[row_b + i];
+      q[i] = wc[i] * x_bc[row_b + i];
+    }
+    scaled_transpose(scratch, x_cd, u, cd_symmetric, ld);
+
+    vdouble s{};
+    double s_diagonal = 0.0;
+    gemm_nn_blocks(x_ad, scratch, m, ld, symmetric, [&](int a, int l, vdouble r0, vdouble r1) {
+      const long at = static_cast<long>(a) * ld + l;
+      if (!symmetric) {
+        const vdouble pa = broadcast(p[a]);
+        s = fmadd(pa * load(q + l) * load(x_ac + at), r0, s);
+        s = fmadd(pa * load(q + l + kLanes) * load(x_ac + at + kLanes), r1, s);
+        return;
+      }
+      if (l >= a + 1) {
+        // Whole block above the diagonal: count (a, c) and its mirror (c, a).
+        const vdouble pa = broadcast(p[a]), qa = broadcast(q[a]);
+        const vdouble t0 = pa * load(q + l) * load(x_ac + at) + qa * load(p + l) * load(x_ca + at);
+        const vdouble t1 = pa * load(q + l + kLanes) * load(x_ac + at + kLanes) +
+                           qa * load(p + l + kLanes) * load(x_ca + at + kLanes);
+        s = fmadd(t0, r0, s);
+        s = fmadd(t1, r1, s);
+        return;
+      }
+      for (int i = 0; i < 2 * kLanes; ++i) {
+        const int c = l + i;
+        const double r = i < kLanes ? r0[i] : r1[i - kLanes];
+        if (c == a) {
+          s_diagonal += p[a] * q[a] * x_ac[at + i] * r;
+        } else if (c > a) {
+          s_diagonal += (p[a] * q[c] * x_ac[at + i] + q[a] * p[c] * x_ca[at + i]) * r;
+        }
+      }
+    });
+    total += wb[b] * (hsum(s) + s_diagonal);
+  }
+  return total;
+}
+
+}  // namespace jetfeat::efp
