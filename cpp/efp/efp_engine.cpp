@@ -54,12 +54,15 @@ struct Workspace {
 };
 
 // Squared pairwise angle: dy^2 + dphi^2 (dphi wrapped into [-pi, pi]) for the hadronic measure,
-// 2 p_i.p_j / (E_i E_j) = 2 (1 - cos theta_ij) for e+e-. Entries past m are zero.
+// |2 p_i.p_j| / (E_i E_j) = |2 (1 - v_i v_j cos theta_ij)| for e+e-. The e+e- diagonal is
+// 2 m_i^2 / E_i^2, nonzero for massive particles, as in energyflow 1.4.0's "ee" measure.
+// Entries past m are zero.
 void fill_angles(double* d2, const double* coords, int m, int ld, Measure measure) {
   std::memset(d2, 0, sizeof(double) * static_cast<size_t>(ld) * ld);
   for (int i = 0; i < m; ++i) {
     const double* pi = coords + 4 * i;
-    for (int j = i + 1; j < m; ++j) {
+    const int first = measure == Measure::kHadronic ? i + 1 : i;
+    for (int j = first; j < m; ++j) {
       const double* pj = coords + 4 * j;
       double value;
       if (measure == Measure::kHadronic) {
@@ -69,9 +72,7 @@ void fill_angles(double* d2, const double* coords, int m, int ld, Measure measur
         value = dy * dy + dphi * dphi;
       } else {
         const double dot = pi[0] * pj[0] - pi[1] * pj[1] - pi[2] * pj[2] - pi[3] * pj[3];
-        value = 2.0 * dot / (pi[0] * pj[0]);
-        // Rounding can make a collinear massless pair slightly negative.
-        if (value < 0.0) value = 0.0;
+        value = std::fabs(2.0 * dot / (pi[0] * pj[0]));
       }
       d2[static_cast<long>(i) * ld + j] = value;
       d2[static_cast<long>(j) * ld + i] = value;

@@ -170,7 +170,7 @@ def _check_labels(labels, path: Path, column: str, start: int = 0) -> np.ndarray
     if np.any(bad):
         row = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{path}: column {column!r} has the value {values[row]!r} at jet {start + row}; "
+            f"{path}: column {column!r} has the value {values[row].item()!r} at jet {start + row}; "
             "labels must be 0 (background) or 1 (signal). For a multi-class file choose the "
             "signal class (for JetClass, signal='label_Tbqq') or convert the labels to 0/1."
         )

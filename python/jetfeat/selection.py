@@ -36,6 +36,14 @@ _PT_NAMES = ("pt", "jet_pt", "ptj")
 # the selection stops instead of adding a feature on such a set.
 MIN_CONFUSION_EVENTS = 50
 
+# A column whose weighted variance is below this fraction of its mean square is constant up to
+# rounding (float64 noise on a constant gives about 1e-32) and scores 0.
+_CONSTANT_RTOL = 1e-20
+
+# Candidate scores within this relative distance of the best count as a tie, which goes to the
+# earliest column, so that rounding does not decide between equivalent features.
+_TIE_RTOL = 1e-9
+
 
 class SelectionWarning(JetfeatWarning):
     """DisCo-FFS stopped early or skipped part of the input."""
@@ -68,12 +76,13 @@ def _whiten(selected, w, affine_invariant):
     # ones and scaled to unit variance, which whitens the block like Sigma^(-1/2) does up to a
     # rotation (distances, and hence dCor, do not change under rotations).
     whitened = []
-    for column in centred.T:
+    for column, raw_column in zip(centred.T, selected.T):
         residual = column.copy()
         for basis in whitened:
             residual -= (w @ (residual * basis)) * basis
         variance = w @ (residual * residual)
-        if variance <= 1e-12 * (w @ (column * column)):
+        if variance <= 1e-12 * (w @ (column * column)) or variance <= _CONSTANT_RTOL * (
+                w @ (raw_column * raw_column)):
             continue
         whitened.append(residual / math.sqrt(variance))
     if not whitened:
@@ -160,19 +169,20 @@ def score_candidates_numpy(selected, candidates, y, weights=None, *, block_size=
         selected_sum_d2 = float(w @ selected_d2 @ w)
 
         for index in range(candidates.shape[1]):
-            column = candidates[rows, index] - w @ candidates[rows, index]
+            raw = candidates[rows, index]
+            column = raw - w @ raw
+            scale = w @ (column * column)
+            if scale <= _CONSTANT_RTOL * (w @ (raw * raw)):
+                continue
             if affine_invariant:
                 for vector in basis.T:
                     column = column - (w @ (column * vector)) * vector
                 # Relative threshold: a residual this small means the candidate is (to
                 # rounding) a linear combination of the selected features in this block.
-                scale = w @ (candidates[rows, index] - w @ candidates[rows, index]) ** 2
                 variance = w @ (column * column)
-                if variance <= 1e-12 * scale or scale == 0:
+                if variance <= 1e-12 * scale:
                     continue
                 column = column / math.sqrt(variance)
-            elif w @ (column * column) == 0:
-                continue
             distance = np.subtract.outer(column, column)
             np.multiply(distance, distance, out=distance)
             # sum_ij w_i w_j (c_i - c_j)^2 = 2 Var_w(c) for a centred column.
@@ -543,6 +553,8 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
 
             # 4. Add the best; ties go to the earliest column so results are reproducible.
             order = np.argsort(-candidate_scores, kind="stable")
+            tied = np.flatnonzero(candidate_scores >= candidate_scores[order[0]] * (1 - _TIE_RTOL))
+            order = np.concatenate([tied, order[~np.isin(order, tied)]])
             best = candidates[int(order[0])]
             pending = {
                 "feature": names[best],

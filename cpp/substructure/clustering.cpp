@@ -1,0 +1,356 @@
+// Sequential recombination inside one jet, reproducing FastJet's N2Plain merging sequence.
+#include "substructure/clustering_fpmode.hpp"
+
+#include "substructure/clustering.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace jetfeat::clustering {
+
+namespace {
+
+constexpr double kPi = 3.141592653589793238462643383279502884197;
+constexpr double kTwoPi = 6.283185307179586476925286766559005768394;
+// FastJet's rapidity for a massless particle along the beam is +-(kMaxRap + |pz|).
+constexpr double kMaxRap = 1e5;
+
+// The per-particle state of the N2Plain search: rapidity, phi, the algorithm's momentum scale
+// s (kT^2, 1, 1/kT^2 or kT^(2p)), and the cached nearest neighbour (slot index, -1 for none).
+struct BriefJet {
+  double rap, phi, scale;
+  double nn_dist;
+  int nn;
+  int jet_index;
+};
+
+double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
+  switch (definition.algorithm) {
+    case Algorithm::kt:
+      return jet.kt2;
+    case Algorithm::cambridge:
+      return 1.0;
+    case Algorithm::antikt:
+      return jet.kt2 > 1e-300 ? 1.0 / jet.kt2 : 1e300;
+    case Algorithm::genkt: {
+      double kt2 = jet.kt2;
+      // Same guard as FastJet: kT = 0 with p <= 0 would give an infinite or undefined scale.
+      if (definition.p <= 0 && kt2 < 1e-300) kt2 = 1e-300;
+      return std::pow(kt2, definition.p);
+    }
+  }
+  return 1.0;
+}
+
+PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme) {
+  if (scheme == Recombination::wta_pt) {
+    const double a_pt = a.pt();
+    const double b_pt = b.pt();
+    if (a_pt >= b_pt) return make_pseudojet_ptyphi(a_pt + b_pt, a.rap, a.phi);
+    return make_pseudojet_ptyphi(a_pt + b_pt, b.rap, b.phi);
+  }
+  return make_pseudojet(a.px + b.px, a.py + b.py, a.pz + b.pz, a.E + b.E);
+}
+
+class N2PlainClusterer {
+ public:
+  N2PlainClusterer(const JetDefinition& definition, ClusterSequence& sequence)
+      : def_(definition), seq_(sequence), r2_(definition.R * definition.R), inv_r2_(1.0 / r2_) {}
+
+  void run();
+
+ private:
+  double distance(int i, int j) const {
+    double dphi = std::abs(brief_[i].phi - brief_[j].phi);
+    const double drap = brief_[i].rap - brief_[j].rap;
+    if (dphi > kPi) dphi = kTwoPi - dphi;
+    return dphi * dphi + drap * drap;
+  }
+
+  double dij(int i) const {
+    double scale = brief_[i].scale;
+    const int nn = brief_[i].nn;
+    if (nn >= 0 && brief_[nn].scale < scale) scale = brief_[nn].scale;
+    return brief_[i].nn_dist * scale;
+  }
+
+  void set_info(int slot, int jet_index) {
+    const PseudoJet& jet = seq_.jets[static_cast<size_t>(jet_index)];
+    brief_[slot] = BriefJet{jet.rap, jet.phi, momentum_scale(jet, def_), r2_, -1, jet_index};
+  }
+
+  // Nearest neighbour of `slot` among slots [0, slot), updating theirs on the way.
+  void set_nn_crosscheck(int slot) {
+    double nn_dist = r2_;
+    int nn = -1;
+    for (int j = 0; j < slot; ++j) {
+      const double dist = distance(slot, j);
+      if (dist < nn_dist) {
+        nn_dist = dist;
+        nn = j;
+      }
+      if (dist < brief_[j].nn_dist) {
+        brief_[j].nn_dist = dist;
+        brief_[j].nn = slot;
+      }
+    }
+    brief_[slot].nn = nn;
+    brief_[slot].nn_dist = nn_dist;
+  }
+
+  // Nearest neighbour of `slot` among all live slots [0, n), without touching the others.
+  void set_nn_nocross(int slot, int n) {
+    double nn_dist = r2_;
+    int nn = -1;
+    for (int j = 0; j < slot; ++j) {
+      const double dist = distance(slot, j);
+      if (dist < nn_dist) {
+        nn_dist = dist;
+        nn = j;
+      }
+    }
+    for (int j = slot + 1; j < n; ++j) {
+      const double dist = distance(slot, j);
+      if (dist < nn_dist) {
+        nn_dist = dist;
+        nn = j;
+      }
+    }
+    brief_[slot].nn = nn;
+    brief_[slot].nn_dist = nn_dist;
+  }
+
+  int merge_pair(int jet_i, int jet_j, double d);
+  void merge_beam(int jet_i, double d);
+  void add_step(int parent1, int parent2, int jet, double d);
+
+  const JetDefinition& def_;
+  ClusterSequence& seq_;
+  double r2_, inv_r2_;
+  std::vector<BriefJet> brief_;
+  std::vector<double> dij_;
+};
+
+void N2PlainClusterer::add_step(int parent1, int parent2, int jet, double d) {
+  HistoryStep step;
+  step.parent1 = parent1;
+  step.parent2 = parent2;
+  step.jet = jet;
+  step.dij = d;
+  step.max_dij_so_far = std::max(d, seq_.history.back().max_dij_so_far);
+  const int index = static_cast<int>(seq_.history.size());
+  seq_.history[static_cast<size_t>(parent1)].child = index;
+  if (parent2 >= 0) seq_.history[static_cast<size_t>(parent2)].child = index;
+  seq_.history.push_back(step);
+}
+
+int N2PlainClusterer::merge_pair(int jet_i, int jet_j, double d) {
+  PseudoJet merged = recombine(seq_.jets[static_cast<size_t>(jet_i)],
+                               seq_.jets[static_cast<size_t>(jet_j)], def_.recombination);
+  const int new_jet = static_cast<int>(seq_.jets.size());
+  merged.hist = static_cast<int>(seq_.history.size());
+  const int hist_i = seq_.jets[static_cast<size_t>(jet_i)].hist;
+  const int hist_j = seq_.jets[static_cast<size_t>(jet_j)].hist;
+  seq_.jets.push_back(merged);
+  add_step(std::min(hist_i, hist_j), std::max(hist_i, hist_j), new_jet, d);
+  return new_jet;
+}
+
+void N2PlainClusterer::merge_beam(int jet_i, double d) {
+  add_step(seq_.jets[static_cast<size_t>(jet_i)].hist, HistoryStep::kBeam, HistoryStep::kInvalid,
+           d);
+}
+
+void N2PlainClusterer::run() {
+  int n = seq_.n_particles;
+  brief_.resize(static_cast<size_t>(n));
+  dij_.resize(static_cast<size_t>(n));
+
+  // Initial nearest neighbours and d_iJ table (in units of R^2, as FastJet keeps them).
+  for (int i = 0; i < n; ++i) set_info(i, i);
+  for (int i = 0; i < n; ++i) set_nn_crosscheck(i);
+  for (int i = 0; i < n; ++i) dij_[static_cast<size_t>(i)] = dij(i);
+
+  while (n > 0) {
+    // Smallest d_iJ; the first slot wins a tie.
+    double d_min = dij_[0];
+    int a = 0;
+    for (int i = 1; i < n; ++i) {
+      if (dij_[static_cast<size_t>(i)] < d_min) {
+        a = i;
+        d_min = dij_[static_cast<size_t>(i)];
+      }
+    }
+    int b = brief_[static_cast<size_t>(a)].nn;
+    d_min *= inv_r2_;
+
+    if (b >= 0) {
+      // Keep b < a so that the merged jet, stored in slot b, never sits in the slot that the
+      // last live jet is about to be moved out of.
+      if (a < b) std::swap(a, b);
+      const int new_jet = merge_pair(brief_[static_cast<size_t>(a)].jet_index,
+                                     brief_[static_cast<size_t>(b)].jet_index, d_min);
+      set_info(b, new_jet);
+    } else {
+      merge_beam(brief_[static_cast<size_t>(a)].jet_index, d_min);
+    }
+
+    // Shrink the table by moving the last live jet into slot a.
+    --n;
+    const int tail = n;
+    brief_[static_cast<size_t>(a)] = brief_[static_cast<size_t>(tail)];
+    dij_[static_cast<size_t>(a)] = dij_[static_cast<size_t>(tail)];
+
+    for (int i = 0; i < n; ++i) {
+      BriefJet& jet = brief_[static_cast<size_t>(i)];
+      // With b = -1 (beam merging) this also refreshes every jet without a neighbour, as FastJet.
+      if (jet.nn == a || jet.nn == b) {
+        set_nn_nocross(i, n);
+        dij_[static_cast<size_t>(i)] = dij(i);
+      }
+      if (b >= 0) {
+        const double dist = distance(i, b);
+        if (dist < jet.nn_dist && i != b) {
+          jet.nn_dist = dist;
+          jet.nn = b;
+          dij_[static_cast<size_t>(i)] = dij(i);
+        }
+        if (dist < brief_[static_cast<size_t>(b)].nn_dist && i != b) {
+          brief_[static_cast<size_t>(b)].nn_dist = dist;
+          brief_[static_cast<size_t>(b)].nn = i;
+        }
+      }
+      if (jet.nn == tail) jet.nn = a;
+    }
+    if (b >= 0) dij_[static_cast<size_t>(b)] = dij(b);
+  }
+}
+
+}  // namespace
+
+double PseudoJet::pt() const { return std::sqrt(kt2); }
+
+double PseudoJet::m() const {
+  const double mass2 = m2();
+  return mass2 < 0.0 ? -std::sqrt(-mass2) : std::sqrt(mass2);
+}
+
+double PseudoJet::squared_distance(const PseudoJet& other) const {
+  double dphi = std::abs(phi - other.phi);
+  if (dphi > kPi) dphi = kTwoPi - dphi;
+  const double drap = rap - other.rap;
+  return dphi * dphi + drap * drap;
+}
+
+void set_rap_phi(PseudoJet& jet) {
+  jet.phi = jet.kt2 == 0.0 ? 0.0 : std::atan2(jet.py, jet.px);
+  if (jet.phi < 0.0) jet.phi += kTwoPi;
+  if (jet.phi >= kTwoPi) jet.phi -= kTwoPi;
+
+  if (jet.E == std::abs(jet.pz) && jet.kt2 == 0.0) {
+    const double max_rap = kMaxRap + std::abs(jet.pz);
+    jet.rap = jet.pz >= 0.0 ? max_rap : -max_rap;
+  } else {
+    const double effective_m2 = std::max(0.0, jet.m2());
+    const double e_plus_pz = jet.E + std::abs(jet.pz);
+    jet.rap = 0.5 * std::log((jet.kt2 + effective_m2) / (e_plus_pz * e_plus_pz));
+    if (jet.pz > 0.0) jet.rap = -jet.rap;
+  }
+}
+
+PseudoJet make_pseudojet(double px, double py, double pz, double E) {
+  PseudoJet jet;
+  jet.px = px;
+  jet.py = py;
+  jet.pz = pz;
+  jet.E = E;
+  jet.kt2 = px * px + py * py;
+  set_rap_phi(jet);
+  return jet;
+}
+
+PseudoJet make_pseudojet_ptyphi(double pt, double rap, double phi) {
+  const double exprap = std::exp(rap);
+  const double pminus = pt / exprap;
+  const double pplus = pt * exprap;
+  PseudoJet jet;
+  jet.px = pt * std::cos(phi);
+  jet.py = pt * std::sin(phi);
+  jet.pz = 0.5 * (pplus - pminus);
+  jet.E = 0.5 * (pplus + pminus);
+  jet.kt2 = jet.px * jet.px + jet.py * jet.py;
+  // The winner's rapidity and phi are kept exactly instead of being recomputed.
+  jet.rap = rap;
+  jet.phi = phi;
+  if (jet.phi >= kTwoPi) jet.phi -= kTwoPi;
+  if (jet.phi < 0.0) jet.phi += kTwoPi;
+  return jet;
+}
+
+std::vector<int> ClusterSequence::exclusive_jets(int n) const {
+  std::vector<int> result;
+  const int stop = 2 * n_particles - n;
+  for (size_t i = static_cast<size_t>(std::max(stop, 0)); i < history.size(); ++i) {
+    const int parent1 = history[i].parent1;
+    if (parent1 >= 0 && parent1 < stop) result.push_back(history[static_cast<size_t>(parent1)].jet);
+    const int parent2 = history[i].parent2;
+    if (parent2 > 0 && parent2 < stop) result.push_back(history[static_cast<size_t>(parent2)].jet);
+  }
+  return result;
+}
+
+int ClusterSequence::n_exclusive_jets(double dcut) const {
+  int i = static_cast<int>(history.size()) - 1;
+  while (i >= 0) {
+    if (history[static_cast<size_t>(i)].max_dij_so_far <= dcut) break;
+    --i;
+  }
+  return 2 * n_particles - (i + 1);
+}
+
+double ClusterSequence::exclusive_dmerge(int n) const {
+  if (n >= n_particles || n < 1) return 0.0;
+  return history[static_cast<size_t>(2 * n_particles - n - 1)].dij;
+}
+
+bool ClusterSequence::has_parents(int index, int& parent1, int& parent2) const {
+  const HistoryStep& step = history[static_cast<size_t>(jets[static_cast<size_t>(index)].hist)];
+  if (step.parent1 < 0 || step.parent2 < 0) return false;
+  parent1 = history[static_cast<size_t>(step.parent1)].jet;
+  parent2 = history[static_cast<size_t>(step.parent2)].jet;
+  return true;
+}
+
+void cluster(const std::vector<PseudoJet>& particles, const JetDefinition& definition,
+             ClusterSequence& out) {
+  const int n = static_cast<int>(particles.size());
+  out.n_particles = n;
+  out.jets.clear();
+  out.history.clear();
+  out.jets.reserve(static_cast<size_t>(2 * n));
+  out.history.reserve(static_cast<size_t>(2 * n));
+  for (int i = 0; i < n; ++i) {
+    PseudoJet jet = particles[static_cast<size_t>(i)];
+    jet.hist = i;
+    out.jets.push_back(jet);
+    HistoryStep step;
+    step.jet = i;
+    out.history.push_back(step);
+  }
+  if (n == 0) return;
+  N2PlainClusterer(definition, out).run();
+}
+
+void cluster(const double* p4s, int64_t n_particles, const JetDefinition& definition,
+             ClusterSequence& out) {
+  std::vector<PseudoJet> particles;
+  particles.reserve(static_cast<size_t>(n_particles));
+  for (int64_t i = 0; i < n_particles; ++i) {
+    const double* row = p4s + 4 * i;
+    particles.push_back(make_pseudojet(row[1], row[2], row[3], row[0]));
+  }
+  cluster(particles, definition, out);
+}
+
+}  // namespace jetfeat::clustering
