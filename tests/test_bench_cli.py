@@ -204,9 +204,10 @@ def test_report_set_matches_family_sum(report):
     assert len(rows) == 4
     for row in rows:
         assert sorted(row["families"]) == ["bench_mass", "bench_pairs"]
-        # Generous: the whole-set call runs the same two families, so only noise and the
-        # shared per-call work separate the two times.
-        assert 0.2 < row["ratio"] < 5.0
+        assert row["ratio"] > 0.0
+        # Generous: the whole-set call runs the same two families, so only the shared per-call
+        # work and other processes separate the fastest runs of the two.
+        assert 0.1 < row["ratio_of_min"] < 10.0
 
 
 def test_report_scaling_and_speedups(report):
@@ -278,10 +279,11 @@ def test_skipped_multiplicity_noted(test_families, rng):
 
 
 def test_tagger_rows(test_families):
-    settings = {**FAST, "tagger": True, "multiplicities": (8,), "threads": (1,)}
+    settings = {**FAST, "tagger": True, "multiplicities": (8,), "threads": (1,),
+                "tagger_models": ("xgboost", "logistic")}
     report = bench.run_benchmark("random", features=test_families, **settings)
     modes = {(row["model"], row["mode"]) for row in report.tagger}
-    assert modes == {(model, mode) for model in ("xgboost", "gbdt", "mlp", "logistic")
+    assert modes == {(model, mode) for model in ("xgboost", "logistic")
                      for mode in ("batch", "single")}
     for row in report.tagger:
         assert row["features_us_per_jet"] > 0.0
@@ -299,7 +301,8 @@ def test_saved_tagger_features(test_families, tmp_path):
     tagger = Tagger("logistic").fit(table.to_pandas()[["bench_pairs"]], np.arange(60) % 2)
     folder = tagger.save(tmp_path / "pairs_tagger")
 
-    settings = {**FAST, "tagger": True, "multiplicities": (8,), "threads": (1,)}
+    settings = {**FAST, "tagger": True, "multiplicities": (8,), "threads": (1,),
+                "tagger_models": ("logistic",)}
     report = bench.run_benchmark("random", features=str(folder), tagger_source=source,
                                  **settings)
     # Only the family that provides the tagger's one feature is computed.
@@ -375,7 +378,9 @@ def test_efp_against_energyflow():
     assert {row["library"] for row in report.reference_ratios()} == {"energyflow"}
 
 
+@pytest.mark.slow
 def test_distance_correlation_against_dcor(test_families):
+    # Slow because importing dcor compiles its numba code (about 10 s).
     pytest.importorskip("dcor")
     pytest.importorskip("jetfeat.disco")
     report = bench.run_benchmark("random", features=test_families,
@@ -432,3 +437,38 @@ def test_plot_script_rejects_other_json(tmp_path):
     path.write_text("{}")
     with pytest.raises(ValueError, match="neither pytest-benchmark JSON"):
         script.load_series([path])
+
+
+def _ecf_family():
+    from jetfeat.substructure import FAMILIES
+
+    if "ecf" not in FAMILIES:
+        pytest.skip("the ecf family is not part of this build")
+    return ["ecf"]
+
+
+def test_fastjet_reference_missing(monkeypatch):
+    features = _ecf_family()
+    monkeypatch.setattr(bench, "fastjet_reference_dir", lambda: None)
+    report = bench.run_benchmark("random", features=features,
+                                 **{**FAST, "multiplicities": (8,), "threads": (1,)})
+    status = report.references["fastjet-contrib"]
+    assert status["available"] is False
+    assert "not in this installation" in status["reason"]
+    assert {point.library for point in report.measurements} == {"jetfeat"}
+
+
+def test_fastjet_reference_timed():
+    pytest.importorskip("fastjet")
+    features = _ecf_family()
+    report = bench.run_benchmark("random", features=features,
+                                 **{**FAST, "multiplicities": (8,), "threads": (1,)})
+    status = report.references["fastjet-contrib"]
+    if not status["available"]:
+        pytest.skip(f"fastjet-contrib programs unavailable: {status['reason']}")
+    timed = [point for point in report.measurements if point.library == "fastjet-contrib"]
+    assert [point.workload for point in timed] == ["ecf"]
+    assert all(t > 0.0 for t in timed[0].times_s)
+    ratios = [row for row in report.reference_ratios() if row["library"] == "fastjet-contrib"]
+    assert len(ratios) == 1
+    assert ratios[0]["ratio"] > 0.0

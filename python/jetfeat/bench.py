@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import logging
 import math
@@ -49,6 +50,9 @@ DEFAULT_MULTIPLICITIES = (25, 50, 100, 150)
 DEFAULT_THREADS = (1, 2, -1)
 DEFAULT_EFP_DEGREES = (1, 2, 3, 4)
 DEFAULT_DISCO_SIZES = (500, 1000, 2000)
+
+# Model kinds of jetfeat.models.Tagger timed in the tagging benchmark.
+TAGGER_MODELS = ("xgboost", "gbdt", "mlp", "logistic")
 
 # Expected growth of the cost with the number of constituents M, cost ~ M^exponent, for the
 # algorithms the families use: one pass over particles for kinematics and angularities; the
@@ -367,6 +371,11 @@ class Workload:
         with 1 thread only.
     values : callable or None
         ``values(result) -> ndarray (N, k)`` for comparing jetfeat with a reference.
+    params : dict
+        Parameters of a substructure family (its defaults merged with the request).
+    self_timed : bool
+        True when ``run`` returns the seconds the library measured itself for the whole
+        batch (an external program that excludes its start-up and input parsing).
     """
 
     name: str
@@ -377,6 +386,8 @@ class Workload:
     expected_exponent: float | None = None
     threaded: bool = True
     values: Callable[[object], np.ndarray] | None = None
+    params: dict = field(default_factory=dict)
+    self_timed: bool = False
 
 
 def _identity(batch: JetBatch) -> JetBatch:
@@ -460,6 +471,7 @@ def _family_workloads(requests: Sequence[tuple[str, dict]]) -> list[Workload]:
             run=lambda batch, threads, request={name: dict(params)}: substructure.compute(
                 batch, request, n_jobs=threads),
             expected_exponent=exponent, values=_table_values,
+            params={**family.defaults, **params},
         ))
     return workloads
 
@@ -657,6 +669,149 @@ def _tagger_plan(folder: Path, source) -> FeatureSetPlan:
 
 
 # --------------------------------------------------------------------------------------------
+# fastjet-contrib through the test-only reference programs
+# --------------------------------------------------------------------------------------------
+
+# Internal repeats of each timing run of a reference program.
+_FASTJET_REPEATS = 3
+
+
+def fastjet_reference_dir() -> Path | None:
+    """Return the folder of the fastjet reference programs, or None when it is not installed.
+
+    The programs live in the source tree under ``tests/fastjet_ref/`` (found from an editable
+    install or a checkout) or where ``JETFEAT_FASTJET_REF`` points; a wheel install has none.
+    """
+    candidates = []
+    if os.environ.get("JETFEAT_FASTJET_REF"):
+        candidates.append(Path(os.environ["JETFEAT_FASTJET_REF"]))
+    candidates.append(Path(__file__).resolve().parents[2] / "tests" / "fastjet_ref")
+    for folder in candidates:
+        if (folder / "build.py").is_file():
+            return folder
+    return None
+
+
+def _fastjet_commands(family: str, params: dict) -> list[tuple[str, str, list[str]]] | None:
+    """Return the timing runs whose sum matches one jetfeat family, or None when none does.
+
+    Each run is (program source, input columns, arguments); the microseconds per jet of the
+    runs add up. The arguments follow the usage lines of ``ecf_ref.cpp`` and
+    ``clustering_ref.cpp``, whose timing modes measure inside the program, so neither process
+    start-up nor input parsing is counted.
+    """
+    repeat = str(_FASTJET_REPEATS)
+    if family == "ecf":
+        beta = params.get("beta")
+        if not isinstance(beta, (int, float)) or params.get("alpha") is not None:
+            return None
+        runs = [("ecf_ref.cpp", "pxpypzE", ["time", "ecf123", repr(float(beta)), repeat])]
+        if params.get("n_max") == 4:
+            runs.append(("ecf_ref.cpp", "pxpypzE", ["time", "ecf4", repr(float(beta)), repeat]))
+        return runs if params.get("n_max") in (3, 4) else None
+    if family == "nsubjettiness":
+        # The timing mode measures the unnormalised measure with beta = 1 only.
+        if params.get("beta") != 1.0 or params.get("normalized"):
+            return None
+        axes = importlib.import_module("jetfeat.substructure._nsubjettiness").AXES
+        return [("clustering_ref.cpp", "Epxpypz",
+                 ["time_nsub", str(axes[params["axes"]]), str(int(params["n_max"])), repeat])]
+    if family == "softdrop":
+        if params.get("R0", 1.0) != 1.0:
+            return None
+        # jetfeat reclusters with C/A and then grooms; the programs time the two steps apart.
+        return [("clustering_ref.cpp", "Epxpypz", ["time_cluster", repeat]),
+                ("clustering_ref.cpp", "Epxpypz",
+                 ["time_softdrop", repr(float(params["zcut"])), repr(float(params["beta"])),
+                  repeat])]
+    return None
+
+
+def _jets_as_text(batch: JetBatch, columns: str) -> str:
+    """Write jets in the programs' input format: N, then per jet M and M particle rows."""
+    order = [1, 2, 3, 0] if columns == "pxpypzE" else [0, 1, 2, 3]
+    lines = [str(batch.n_jets)]
+    for i in range(batch.n_jets):
+        p4s = batch.jet(i)[0][:, order]
+        lines.append(str(p4s.shape[0]))
+        lines.extend(" ".join(repr(float(value)) for value in row) for row in p4s)
+    return "\n".join(lines) + "\n"
+
+
+def _fastjet_workloads(components: Sequence[Workload], report_references: dict,
+                       notes: list[str]) -> list[Workload]:
+    """Return fastjet-contrib workloads for the components with a matching timing mode."""
+    import re
+    import subprocess
+
+    matched = [(component, _fastjet_commands(component.family, component.params))
+               for component in components if component.library == "jetfeat"]
+    matched = [(component, runs) for component, runs in matched if runs]
+    if not matched:
+        return []
+    folder = fastjet_reference_dir()
+    if folder is None:
+        report_references["fastjet-contrib"] = {
+            "available": False,
+            "reason": "the reference programs (tests/fastjet_ref/ of the source tree) are not "
+                      "in this installation; set JETFEAT_FASTJET_REF to their folder",
+        }
+        return []
+
+    # Build every program once with the helper the tests use.
+    spec = importlib.util.spec_from_file_location("_jetfeat_fastjet_build", folder / "build.py")
+    builder = importlib.util.module_from_spec(spec)
+    binaries = {}
+    try:
+        import pytest
+
+        spec.loader.exec_module(builder)
+        for source in {source for _, runs in matched for source, _, _ in runs}:
+            binaries[source] = builder.build_program(folder / source)
+    except (ImportError, RuntimeError, OSError, pytest.skip.Exception) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        report_references["fastjet-contrib"] = {"available": False,
+                                                "reason": f"building the programs failed: "
+                                                          f"{reason}"}
+        return []
+    report_references["fastjet-contrib"] = {
+        "available": True, "version": _installed_version("fastjet") or "unknown",
+        "programs": sorted(binaries),
+    }
+
+    pattern = re.compile(r"us_per_jet\s+([0-9.eE+-]+)")
+
+    def run(texts: dict[str, str], threads: int, runs) -> float:
+        microseconds = 0.0
+        for source, columns, arguments in runs:
+            result = subprocess.run([str(binaries[source]), *arguments], input=texts[columns],
+                                    capture_output=True, text=True, check=False)
+            found = pattern.search(result.stdout)
+            if result.returncode != 0 or found is None:
+                raise RuntimeError(
+                    f"fastjet reference {source} {' '.join(arguments)} failed with code "
+                    f"{result.returncode}: {result.stderr.strip()[-500:]}")
+            microseconds += float(found.group(1))
+        return microseconds * texts["n_jets"] * 1e-6
+
+    def prepare(batch: JetBatch) -> dict:
+        return {"Epxpypz": _jets_as_text(batch, "Epxpypz"),
+                "pxpypzE": _jets_as_text(batch, "pxpypzE"), "n_jets": batch.n_jets}
+
+    workloads = []
+    for component, runs in matched:
+        workloads.append(Workload(
+            name=component.name, family=component.family, library="fastjet-contrib",
+            prepare=prepare, run=lambda texts, threads, runs=runs: run(texts, threads, runs),
+            expected_exponent=component.expected_exponent, threaded=False, self_timed=True,
+        ))
+    notes.append("fastjet-contrib times are measured inside the reference programs (steady "
+                 "clock, " + str(_FASTJET_REPEATS) + " passes over the jets per run); their "
+                 "values are compared with jetfeat by the test suite, not here")
+    return workloads
+
+
+# --------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------
 
@@ -823,6 +978,7 @@ class BenchmarkReport:
             if not parts:
                 continue
             total = sum(part.median_s for part in parts)
+            fastest_total = sum(min(part.times_s) for part in parts)
             rows.append({
                 "n_constituents": measurement.n_constituents,
                 "threads": measurement.threads,
@@ -830,6 +986,8 @@ class BenchmarkReport:
                 "sum_of_families_s": total,
                 "whole_set_s": measurement.median_s,
                 "ratio": total / measurement.median_s,
+                # The fastest runs are the least disturbed by other processes.
+                "ratio_of_min": fastest_total / min(measurement.times_s),
             })
         return rows
 
@@ -899,6 +1057,7 @@ def run_benchmark(
     max_seconds: float = 2.0,
     references: bool = True,
     tagger: bool = True,
+    tagger_models: Sequence[str] = TAGGER_MODELS,
     disco_sizes: Sequence[int] = DEFAULT_DISCO_SIZES,
     seed: int = 0,
 ) -> BenchmarkReport:
@@ -944,8 +1103,10 @@ def run_benchmark(
     references : bool, default=True
         Also time energyflow and dcor, where installed, on the same input.
     tagger : bool, default=True
-        Also time tagging: features plus XGBoost and scikit-learn inference, batch and
-        single jet.
+        Also time tagging: features plus the inference of saved and reloaded
+        :class:`jetfeat.models.Tagger` models, all jets at once and one jet at a time.
+    tagger_models : sequence of str, default=("xgboost", "gbdt", "mlp", "logistic")
+        Model kinds timed in the tagging benchmark.
     disco_sizes : sequence of int, default=(500, 1000, 2000)
         Sample sizes n for the distance correlation timings; ``()`` skips them.
     seed : int, default=0
@@ -991,6 +1152,9 @@ def run_benchmark(
         run=plan.compute, expected_exponent=max(exponents, default=None), values=_table_values,
     )
     workloads = [whole_set, *plan.components, *extra]
+    references_status = reference_status(references)
+    if references:
+        workloads += _fastjet_workloads([*plan.components, *extra], references_status, notes)
 
     report = BenchmarkReport(
         machine=machine,
@@ -1007,7 +1171,7 @@ def run_benchmark(
             "set_components": component_names,
             "expected_exponents": {w.name: w.expected_exponent for w in workloads},
         },
-        references=reference_status(references),
+        references=references_status,
         notes=notes,
     )
 
@@ -1025,7 +1189,8 @@ def run_benchmark(
         tagger_batch = source_batch if source_batch is not None else random_jets(
             max(n_jets, _TRAINING_JETS), int(np.median(multiplicities)), seed=seed)
         report.tagger = _bench_tagger(
-            plan, tagger_batch, labels, thread_counts, n_jets=n_jets, repeats=repeats,
+            plan, tagger_batch, labels, thread_counts, tagger_models, n_jets=n_jets,
+            repeats=repeats,
             warmup=warmup, max_seconds=max_seconds, seed=seed, notes=notes)
 
     if disco_sizes:
@@ -1033,6 +1198,11 @@ def run_benchmark(
                                     warmup=warmup, max_seconds=max_seconds, seed=seed)
 
     machine["load_average_after"] = load_average()
+    busiest = max((machine["load_average"] or [0.0])[0], (machine["load_average_after"] or [0.0])[0])
+    if busiest > machine["cores"]:
+        notes.append(f"the 1-minute load average reached {busiest} on {machine['cores']} cores: "
+                     "other processes competed for the CPU, so the times are upper bounds and "
+                     "the thread speed-ups understate the kernels")
     return report
 
 
@@ -1075,14 +1245,10 @@ def reference_status(references: bool) -> dict:
         status[name] = ({"available": True, "version": version} if version is not None else
                         {"available": False, "reason": f"{name} is not installed"})
 
-    # NOTE: fastjet-contrib is timed by no workload yet: its reference programs under
-    # tests/fastjet_ref/ print values for the tests, and running them as subprocesses would
-    # time process start-up and text parsing rather than the algorithms.
-    status["fastjet-contrib"] = {
-        "available": False,
-        "reason": "no in-process timing harness for fastjet-contrib; jetfeat's families are "
-                  "compared with it for values by the test suite only",
-    }
+    # fastjet-contrib runs through compiled test programs; _fastjet_workloads fills it in.
+    status["fastjet-contrib"] = {"available": False,
+                                 "reason": "no feature set component has a fastjet-contrib "
+                                           "timing mode"}
     return status
 
 
@@ -1095,11 +1261,15 @@ def _measure_workloads(report: BenchmarkReport, workloads: Sequence[Workload], b
         for threads in thread_counts if workload.threaded else [1]:
             logger.info("timing %s (%s) at M=%d with %d threads", workload.name,
                         workload.library, m, threads)
-            times, result = time_call(lambda: workload.run(prepared, threads), **timing)
+            if workload.self_timed:
+                times = [workload.run(prepared, threads) for _ in range(min(timing["repeats"], 3))]
+                result = None
+            else:
+                times, result = time_call(lambda: workload.run(prepared, threads), **timing)
             report.measurements.append(Measurement(
                 workload=workload.name, family=workload.family, library=workload.library,
                 n_constituents=m, threads=threads, n_jets=batch.n_jets, times_s=times))
-            if workload.values is not None:
+            if workload.values is not None and result is not None:
                 results[(workload.name, workload.library, threads)] = workload.values(result)
 
     # Values: every thread count and every reference against jetfeat on 1 thread.
@@ -1155,11 +1325,7 @@ _SINGLE_JETS = 20
 _TRAINING_JETS = 200
 
 
-# Model kinds of jetfeat.models.Tagger timed in the tagging benchmark.
-TAGGER_MODELS = ("xgboost", "gbdt", "mlp", "logistic")
-
-
-def _tagger_models(table, labels: np.ndarray, plan: FeatureSetPlan,
+def _tagger_models(table, labels: np.ndarray, plan: FeatureSetPlan, kinds: Sequence[str],
                    seed: int) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
     """Train, save and reload one tagger of each kind; return name -> ``predict(X)``.
 
@@ -1174,7 +1340,7 @@ def _tagger_models(table, labels: np.ndarray, plan: FeatureSetPlan,
     models = importlib.import_module("jetfeat.models")
     predictors: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for kind in TAGGER_MODELS:
+        for kind in kinds:
             # The default MLP batch of 512 exceeds the few hundred training jets; the batch
             # size changes the training only, not the network that is timed.
             params = {"batch_size": 64} if kind == "mlp" else None
@@ -1190,7 +1356,7 @@ def _tagger_models(table, labels: np.ndarray, plan: FeatureSetPlan,
 
 
 def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts: Sequence[int],
-                  *, n_jets: int, seed: int, notes: list[str], **timing) -> list[dict]:
+                  kinds: Sequence[str], *, n_jets: int, seed: int, notes: list[str], **timing) -> list[dict]:
     """Time features plus inference per jet for each model, in batch and single-jet mode.
 
     The models train on up to ``_TRAINING_JETS`` jets of ``source`` (early stopping needs a
@@ -1207,7 +1373,7 @@ def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts:
         labels = np.random.default_rng(seed).permutation(np.arange(training.n_jets) % 2)
         notes.append("tagger trained on random labels: the jets came without two classes")
     labels = np.asarray(labels)[: training.n_jets]
-    models = _tagger_models(table, labels, plan, seed)
+    models = _tagger_models(table, labels, plan, kinds, seed)
     batch = source.select(slice(0, n_jets))
     features = _table_values(table)[: batch.n_jets]
 
@@ -1370,11 +1536,13 @@ def format_report(report: BenchmarkReport) -> str:
             ["workload", "M or n", "against", "matched by", "max rel. diff", "bitwise"], rows))
 
     rows = [[row["n_constituents"], row["threads"], _number(1e3 * row["sum_of_families_s"]),
-             _number(1e3 * row["whole_set_s"]), _number(row["ratio"], 3)]
+             _number(1e3 * row["whole_set_s"]), _number(row["ratio"], 3),
+             _number(row["ratio_of_min"], 3)]
             for row in report.consistency()]
     if rows:
-        sections.append("Whole set against the sum of its families\n" + _table(
-            ["M", "threads", "sum ms", "set ms", "ratio"], rows))
+        sections.append("Whole set against the sum of its families (medians, and fastest runs)\n"
+                        + _table(["M", "threads", "sum ms", "set ms", "ratio", "ratio of min"],
+                                 rows))
 
     rows = [[row["model"], row["mode"], row["threads"], _number(row["features_us_per_jet"]),
              _number(row["inference_us_per_jet"]), _number(row["total_us_per_jet"]),
@@ -1493,6 +1661,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-references", action="store_true",
                         help="skip energyflow and dcor")
     parser.add_argument("--no-tagger", action="store_true", help="skip the tagging timings")
+    parser.add_argument("--models", type=lambda text: text.split(","),
+                        default=list(TAGGER_MODELS),
+                        help="tagger kinds to time (default: xgboost,gbdt,mlp,logistic)")
     parser.add_argument("--disco-sizes", type=_int_list, default=list(DEFAULT_DISCO_SIZES),
                         help="sample sizes n for distance correlation (default: 500,1000,2000); "
                              "0 skips them")
@@ -1521,6 +1692,7 @@ def run_cli(args: argparse.Namespace) -> int:
         max_seconds=args.max_seconds,
         references=not args.no_references,
         tagger=not args.no_tagger,
+        tagger_models=args.models,
         disco_sizes=[size for size in args.disco_sizes if size > 0],
         seed=args.seed,
     )
