@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import warnings
 
@@ -404,16 +405,39 @@ def test_disk_cache_round_trip(monkeypatch, tmp_path, caplog):
     monkeypatch.delenv("JETFEAT_NO_DISK_CACHE")
     path = tmp_path / "primes_d8.json"
     monkeypatch.setattr(mg, "_cache_path", lambda d: path if d == 8 else None)
+    primes = mg._primes_of_degree(8)
 
-    primes = mg._primes_by_degree(8)[8]
+    # Written by a fresh enumeration, then read back unchanged.
+    mg._write_disk_cache(8, primes)
     assert path.is_file()
-    assert mg._read_disk_cache(8) == primes
+    assert tuple(mg._read_disk_cache(8)) == primes
 
-    # A damaged file is ignored with a logged warning, and the primes are enumerated again.
+    # A damaged or truncated file is ignored with a logged warning.
+    text = path.read_text()
     path.write_text("{not json")
     assert mg._read_disk_cache(8) is None
     assert "unreadable multigraph cache" in caplog.text
-    assert mg._primes_by_degree(8)[8] == primes
+    payload = json.loads(text)
+    payload["primes"] = payload["primes"][:-1]
+    path.write_text(json.dumps(payload))
+    assert mg._read_disk_cache(8) is None
+    assert "expected 1183" in caplog.text
+
+
+def test_disk_cache_used_on_cold_start(monkeypatch, tmp_path):
+    monkeypatch.delenv("JETFEAT_NO_DISK_CACHE")
+    path = tmp_path / "primes_d8.json"
+    monkeypatch.setattr(mg, "_cache_path", lambda d: path if d == 8 else None)
+    primes = mg._primes_of_degree(8)
+    mg._write_disk_cache(8, primes)
+
+    # Clear the memory cache so that degree 8 must come from the file.
+    mg._primes_of_degree.cache_clear()
+    try:
+        monkeypatch.setattr(mg, "_extend_prime", None)  # any enumeration would now fail
+        assert mg._primes_of_degree(8) == primes
+    finally:
+        mg._primes_of_degree.cache_clear()
 
 
 def test_draw_multigraph_shows_multiplicity():

@@ -60,6 +60,10 @@ __all__ = [
 #: Largest degree that ``multigraphs`` enumerates. The d = 10 catalogue has 33160 graphs.
 DMAX_SUPPORTED = 10
 
+# Connected loopless multigraphs per number of edges d = 0..10 (OEIS A076864, with the single
+# vertex at d = 0), used to check every enumeration and every cache file.
+_PRIME_COUNTS = (1, 1, 2, 5, 12, 33, 103, 333, 1183, 4442, 17576)
+
 # Degrees from which the enumeration result is also written to the user cache directory,
 # because enumerating them from scratch takes seconds (see ``multigraphs``).
 _DISK_CACHE_MIN_D = 8
@@ -192,24 +196,14 @@ def _individualise(colours: list[int], vertex: int) -> list[int]:
     return [ranks[key] for key in keyed]
 
 
-def _twin_classes(n: int, neighbours: list[list[tuple[int, int]]]) -> list[int]:
-    """Label each vertex with its twin class.
+def _are_twins(rows: list[dict[int, int]], u: int, w: int) -> bool:
+    """Whether u and w have the same multiplicity to every third vertex.
 
-    Two vertices u, w are twins when they have the same multiplicity to every third vertex, so
-    the transposition (u w) is an automorphism. Twin classes are an equivalence relation, and
-    the search only needs to individualise one vertex per twin class in a cell.
+    Then the transposition (u w) is an automorphism, and it fixes every individualised vertex
+    other than u and w, so the search only needs to individualise one of them.
     """
-    rows = [dict(neighbours[v]) for v in range(n)]
-    twin = list(range(n))
-    for u in range(n):
-        if twin[u] != u:
-            continue
-        for w in range(u + 1, n):
-            if twin[w] != w:
-                continue
-            if all(rows[u].get(x, 0) == rows[w].get(x, 0) for x in range(n) if x not in (u, w)):
-                twin[w] = u
-    return twin
+    others = (set(rows[u]) | set(rows[w])) - {u, w}
+    return all(rows[u].get(x, 0) == rows[w].get(x, 0) for x in others)
 
 
 def _canonical_connected(n: int, edges: Sequence[Edge]) -> tuple[Edges, list[int]]:
@@ -225,7 +219,7 @@ def _canonical_connected(n: int, edges: Sequence[Edge]) -> tuple[Edges, list[int
         return (), [0]
 
     neighbours = _neighbour_lists(n, edges)
-    twin = _twin_classes(n, neighbours)
+    rows: list[dict[int, int]] = []
     best: list = [None, None]
 
     def search(colours: list[int]) -> None:
@@ -247,11 +241,13 @@ def _canonical_connected(n: int, edges: Sequence[Edge]) -> tuple[Edges, list[int
             sizes[colour] += 1
         target = next(c for c in range(n_colours) if sizes[c] > 1)
 
-        seen_twins = set()
+        if not rows:
+            rows.extend(dict(neighbours[v]) for v in range(n))
+        explored: list[int] = []
         for v in range(n):
-            if colours[v] != target or twin[v] in seen_twins:
+            if colours[v] != target or any(_are_twins(rows, v, u) for u in explored):
                 continue
-            seen_twins.add(twin[v])
+            explored.append(v)
             search(_individualise(colours, v))
 
     # Start from valencies, largest first, so that hubs get the small labels in the token.
@@ -737,10 +733,23 @@ def _extend_prime(edges: Edges) -> set[Edges]:
     n = 1 + max((j for _, j in edges), default=0)
     results = set()
 
-    # Add a pendant vertex n attached to any existing vertex, or an edge between any two
-    # existing vertices (a new edge or one more copy of an existing one).
-    candidates = [edges + ((v, n),) for v in range(n)]
-    candidates += [edges + ((i, j),) for i, j in itertools.combinations(range(n), 2)]
+    # Any permutation of a twin class is an automorphism, so one representative per class (or
+    # per pair of classes, or two vertices of one class) gives every distinct extension.
+    rows = [dict(pairs) for pairs in _neighbour_lists(n, edges)]
+    classes: list[list[int]] = []
+    for v in range(n):
+        for members in classes:
+            if _are_twins(rows, members[0], v):
+                members.append(v)
+                break
+        else:
+            classes.append([v])
+
+    # Add a pendant vertex n attached to an existing vertex, or an edge between two existing
+    # vertices (a new edge or one more copy of an existing one).
+    candidates = [edges + ((members[0], n),) for members in classes]
+    candidates += [edges + ((a[0], b[0]),) for a, b in itertools.combinations(classes, 2)]
+    candidates += [edges + ((members[0], members[1]),) for members in classes if len(members) > 1]
     for candidate in candidates:
         size = n + 1 if candidate[-1][1] == n else n
         canon, _ = _canonical_connected(size, sorted(candidate))
@@ -748,25 +757,53 @@ def _extend_prime(edges: Edges) -> set[Edges]:
     return results
 
 
-def _primes_by_degree(dmax: int) -> dict[int, list[Edges]]:
-    """Canonical prime graphs of every degree up to ``dmax``, sorted by ``_prime_key``."""
-    primes: dict[int, list[Edges]] = {0: [()]}
-    for d in range(1, dmax + 1):
-        cached = _read_disk_cache(d)
-        if cached is not None:
-            primes[d] = cached
-            continue
-        start = time.perf_counter()
-        found: set[Edges] = set()
-        for parent in primes[d - 1]:
-            found |= _extend_prime(parent)
-        primes[d] = sorted(found, key=_prime_key)
-        logger.debug(
-            "enumerated %d prime multigraphs of degree %d in %.2f s",
-            len(primes[d]), d, time.perf_counter() - start,
+@functools.lru_cache(maxsize=None)
+def _primes_of_degree(d: int) -> tuple[Edges, ...]:
+    """Canonical prime graphs of degree d, sorted by ``_prime_key``, from memory, disk or scratch."""
+    if d == 0:
+        return ((),)
+    cached = _read_disk_cache(d)
+    if cached is not None:
+        return tuple(cached)
+
+    parents = _primes_of_degree(d - 1)
+    start = time.perf_counter()
+    found: set[Edges] = set()
+    for parent in parents:
+        found |= _extend_prime(parent)
+    primes = tuple(sorted(found, key=_prime_key))
+    logger.debug(
+        "enumerated %d prime multigraphs of degree %d in %.2f s",
+        len(primes), d, time.perf_counter() - start,
+    )
+    if d < len(_PRIME_COUNTS) and len(primes) != _PRIME_COUNTS[d]:
+        raise RuntimeError(
+            f"enumerated {len(primes)} prime multigraphs of degree {d}, expected "
+            f"{_PRIME_COUNTS[d]}; this is a bug in jetfeat._multigraphs"
         )
-        _write_disk_cache(d, primes[d])
+    _write_disk_cache(d, primes)
     return primes
+
+
+@functools.lru_cache(maxsize=None)
+def _prime_graph(edges: Edges) -> Graph:
+    """Graph record of a canonical prime, cached because composites reuse their factors."""
+    return _graph_from_canonical_factors((edges,))
+
+
+def _composite_graph(factors: Sequence[Graph]) -> Graph:
+    """Graph record of the disjoint union of prime records already sorted by ``_prime_key``."""
+    return Graph(
+        edges=_join_factors([f.edges for f in factors]),
+        n=sum(f.n for f in factors),
+        d=sum(f.d for f in factors),
+        e=sum(f.e for f in factors),
+        v=max(f.v for f in factors),
+        chi=max(f.chi for f in factors),
+        p=len(factors),
+        h=sum(f.h for f in factors),
+        factors=tuple(f.edges for f in factors),
+    )
 
 
 def _partitions(total: int, max_part: int) -> Iterable[tuple[int, ...]]:
@@ -779,24 +816,23 @@ def _partitions(total: int, max_part: int) -> Iterable[tuple[int, ...]]:
             yield (part, *rest)
 
 
-def _composites_of_degree(d: int, primes: dict[int, list[Edges]]) -> list[tuple[Edges, ...]]:
-    """Sorted factor tuples of every composite of degree d (two or more primes of degree >= 1)."""
+def _composites_of_degree(d: int) -> list[Graph]:
+    """Every composite of degree d: multisets of two or more primes of degree >= 1."""
     composites = []
     for partition in _partitions(d, d - 1):
         if len(partition) < 2:
             continue
+
         # For each distinct part size with multiplicity r, choose a multiset of r primes.
-        choices = []
-        for size in sorted(set(partition)):
-            count = partition.count(size)
-            choices.append(
-                list(itertools.combinations_with_replacement(range(len(primes[size])), count))
-            )
         sizes = sorted(set(partition))
+        choices = [
+            list(itertools.combinations_with_replacement(_primes_of_degree(size),
+                                                         partition.count(size)))
+            for size in sizes
+        ]
         for picked in itertools.product(*choices):
-            factors = [primes[size][k] for size, ks in zip(sizes, picked) for k in ks]
-            factors.sort(key=_prime_key)
-            composites.append(tuple(factors))
+            factors = sorted((edges for group in picked for edges in group), key=_prime_key)
+            composites.append(_composite_graph([_prime_graph(edges) for edges in factors]))
     return composites
 
 
@@ -807,10 +843,9 @@ def _graph_sort_key(graph: Graph) -> tuple:
 @functools.lru_cache(maxsize=None)
 def _catalogue(d: int) -> tuple[Graph, ...]:
     """Every multigraph of degree exactly d, primes first, sorted by (p, n, edges)."""
-    primes = _primes_by_degree(d)
-    graphs = [_graph_from_canonical_factors((edges,)) for edges in primes[d]]
+    graphs = [_prime_graph(edges) for edges in _primes_of_degree(d)]
     if d >= 2:
-        graphs += [_graph_from_canonical_factors(f) for f in _composites_of_degree(d, primes)]
+        graphs += _composites_of_degree(d)
     return tuple(sorted(graphs, key=_graph_sort_key))
 
 
@@ -890,11 +925,17 @@ def _read_disk_cache(d: int) -> list[Edges] | None:
     if payload.get("version") != _CACHE_FORMAT_VERSION or payload.get("d") != d:
         logger.warning("ignoring multigraph cache %s written by another format version", path)
         return None
+    if d < len(_PRIME_COUNTS) and len(primes) != _PRIME_COUNTS[d]:
+        logger.warning(
+            "ignoring multigraph cache %s: it lists %d primes of degree %d, expected %d",
+            path, len(primes), d, _PRIME_COUNTS[d],
+        )
+        return None
     logger.debug("read %d prime multigraphs of degree %d from %s", len(primes), d, path)
     return primes
 
 
-def _write_disk_cache(d: int, primes: list[Edges]) -> None:
+def _write_disk_cache(d: int, primes: Sequence[Edges]) -> None:
     path = _cache_path(d)
     if path is None:
         return
