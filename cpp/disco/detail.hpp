@@ -11,6 +11,26 @@
 
 namespace jetfeat::disco::detail {
 
+// Neumaier (compensated) sum: the error stays near one rounding of the total instead of growing
+// with the number of terms, which matters where dCov^2 is a small difference of large sums.
+class CompensatedSum {
+ public:
+  void add(double value) {
+    const double t = sum_ + value;
+    if (std::abs(sum_) >= std::abs(value)) {
+      compensation_ += (sum_ - t) + value;
+    } else {
+      compensation_ += (value - t) + sum_;
+    }
+    sum_ = t;
+  }
+  double value() const { return sum_ + compensation_; }
+
+ private:
+  double sum_ = 0.0;
+  double compensation_ = 0.0;
+};
+
 // omega_i = w_i / sum(w); the binding has already checked that w is finite and non-negative.
 inline std::vector<double> normalised_weights(const double* weights, std::int64_t n) {
   double total = 0.0;
@@ -26,18 +46,18 @@ inline std::vector<double> normalised_weights(const double* weights, std::int64_
 inline DcovStats combine(double pair_sum, double sum_a2, double sum_b2,
                          const std::vector<double>& row_a, const std::vector<double>& row_b,
                          const std::vector<double>& omega) {
-  double mean_a = 0.0, mean_b = 0.0, aa = 0.0, bb = 0.0, ab = 0.0;
+  CompensatedSum mean_a, mean_b, aa, bb, ab;
   for (std::size_t i = 0; i < omega.size(); ++i) {
-    mean_a += omega[i] * row_a[i];
-    mean_b += omega[i] * row_b[i];
-    aa += omega[i] * row_a[i] * row_a[i];
-    bb += omega[i] * row_b[i] * row_b[i];
-    ab += omega[i] * row_a[i] * row_b[i];
+    mean_a.add(omega[i] * row_a[i]);
+    mean_b.add(omega[i] * row_b[i]);
+    aa.add(omega[i] * row_a[i] * row_a[i]);
+    bb.add(omega[i] * row_b[i] * row_b[i]);
+    ab.add(omega[i] * row_a[i] * row_b[i]);
   }
   DcovStats stats;
-  stats.covariance_xy_sqr = pair_sum - 2.0 * ab + mean_a * mean_b;
-  stats.variance_x_sqr = sum_a2 - 2.0 * aa + mean_a * mean_a;
-  stats.variance_y_sqr = sum_b2 - 2.0 * bb + mean_b * mean_b;
+  stats.covariance_xy_sqr = pair_sum - 2.0 * ab.value() + mean_a.value() * mean_b.value();
+  stats.variance_x_sqr = sum_a2 - 2.0 * aa.value() + mean_a.value() * mean_a.value();
+  stats.variance_y_sqr = sum_b2 - 2.0 * bb.value() + mean_b.value() * mean_b.value();
   return stats;
 }
 
@@ -48,14 +68,14 @@ inline DcovStats combine(double pair_sum, double sum_a2, double sum_b2,
 inline DcovStats binary_stats(double w11, double w10, double w00, double p, double q,
                               double sum_a2, const std::vector<double>& row_a,
                               const std::vector<double>& omega) {
-  double mean_a = 0.0, aa = 0.0;
+  CompensatedSum mean_a, aa;
   for (std::size_t i = 0; i < omega.size(); ++i) {
-    mean_a += omega[i] * row_a[i];
-    aa += omega[i] * row_a[i] * row_a[i];
+    mean_a.add(omega[i] * row_a[i]);
+    aa.add(omega[i] * row_a[i] * row_a[i]);
   }
   DcovStats stats;
   stats.covariance_xy_sqr = 4.0 * p * q * w10 - 2.0 * q * q * w11 - 2.0 * p * p * w00;
-  stats.variance_x_sqr = sum_a2 - 2.0 * aa + mean_a * mean_a;
+  stats.variance_x_sqr = sum_a2 - 2.0 * aa.value() + mean_a.value() * mean_a.value();
   stats.variance_y_sqr = 4.0 * p * p * q * q;
   return stats;
 }
