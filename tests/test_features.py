@@ -120,9 +120,11 @@ def test_n_jobs_checked(rng):
 def test_efp_preset_matches_efpset(rng):
     efp = pytest.importorskip("jetfeat.efp", reason="the EFP module is not merged yet")
     jets, _ = _random_jets(rng)
+    # Explicit edge lists (dipole, wedge, triangle) need no graph catalogue.
+    graphs = [[(0, 1)], [(0, 1), (1, 2)], [(0, 1), (1, 2), (0, 2)]]
     feature_set = features.get_feature_set(
-        {"efp": [{"specs": ["d<=3"], "kappas": [1.0], "betas": [1.0, 2.0]}]})
-    direct = efp.EFPSet("d<=3", kappas=[1.0], betas=[1.0, 2.0])
+        {"efp": [{"specs": graphs, "kappas": [1.0], "betas": [1.0, 2.0]}]})
+    direct = efp.EFPSet(*graphs, kappas=[1.0], betas=[1.0, 2.0])
     table = feature_set.compute(jets)
     assert table.names == list(direct.feature_names)
     np.testing.assert_allclose(table.to_numpy(), direct.compute(jets), rtol=1e-12)

@@ -1,5 +1,6 @@
 #include "substructure/angularities.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -89,7 +90,7 @@ void jet_shapes(const double* p4s, const double* ptyphims, const std::int64_t* o
     const double e2[3] = {n[1] * e1[2] - n[2] * e1[1], n[2] * e1[0] - n[0] * e1[2],
                           n[0] * e1[1] - n[1] * e1[0]};
 
-    double i11 = 0.0, i12 = 0.0, i22 = 0.0;
+    double i11 = 0.0, i12 = 0.0, i22 = 0.0, scale = 0.0;
     for (std::int64_t row = offsets[jet]; row < offsets[jet + 1]; ++row) {
       const double* momentum = p4s + 4 * row;
       if (momentum[0] <= 0.0) continue;
@@ -98,9 +99,17 @@ void jet_shapes(const double* p4s, const double* ptyphims, const std::int64_t* o
       i11 += a * a / momentum[0];
       i12 += a * b / momentum[0];
       i22 += b * b / momentum[0];
+      scale += (momentum[1] * momentum[1] + momentum[2] * momentum[2] +
+                momentum[3] * momentum[3]) / momentum[0];
     }
+
+    // A jet whose constituents all sit within ~1e-6 rad of its axis (one particle, or collinear
+    // ones) has a transverse tensor made of rounding noise: report 0 instead of a random ratio.
     const double trace = i11 + i22;
-    if (trace > 0.0) row_out[2] = 4.0 * (i11 * i22 - i12 * i12) / (trace * trace);
+    if (trace > 1e-12 * scale) {
+      const double flow = 4.0 * (i11 * i22 - i12 * i12) / (trace * trace);
+      row_out[2] = std::min(std::max(flow, 0.0), 1.0);
+    }
   }
 }
 

@@ -19,8 +19,9 @@ constexpr int kShapeColumns = 3;  // pT_D, girth, planar flow
 // Writes pT_D = sqrt(sum pT_i^2) / sum pT_i, girth = sum pT_i Delta R_i / sum pT_i (Delta R to
 // the (y, phi) axis) and planar flow Pf = 4 det(I) / tr(I)^2 with
 // I^{kl} = sum_i p_i^k p_i^l / E_i over the two momentum components transverse to the jet
-// three-momentum (the E-scheme sum of p4s). Empty jets, jets with sum pT = 0 and jets with
-// tr(I) = 0 get 0 for the affected shape.
+// three-momentum (the E-scheme sum of p4s). Empty jets and jets with sum pT = 0 get 0 for
+// pT_D and girth; jets with tr(I) <= 1e-12 sum_i |p_i|^2 / E_i (all constituents within about
+// 1e-6 rad of the axis, such as one-particle jets) get planar flow 0.
 void jet_shapes(const double* p4s, const double* ptyphims, const std::int64_t* offsets,
                 std::int64_t n_jets, const double* axes, int n_threads, double* out);
 

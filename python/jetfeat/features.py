@@ -5,7 +5,7 @@ jets: jet kinematics (pT and mass), EFP sets (:class:`jetfeat.efp.EFPSet`) and s
 families (:func:`jetfeat.substructure.compute`). Feature sets come from a preset name, a
 config file (TOML or JSON) or a config dict, all through :func:`get_feature_set`.
 
-:func:`extract` reads any dataset that :mod:`jetfeat.io` reads, one chunk at a time, and
+:func:`extract` reads any dataset that :mod:`jetfeat.io` reads, one chunk at a time. It
 writes one Parquet part per chunk plus a manifest into an output directory, so memory stays
 bounded by one chunk and an interrupted run resumes where it stopped. With ``scheduler`` or
 ``n_workers`` the chunks run as tasks on dask.distributed.
@@ -15,8 +15,9 @@ Config format (JSON shown; TOML uses the same keys)::
     {
       "kinematics": true,
       "efp": [
-        {"specs": ["d<=5", "p==1"], "kappas": [1.0], "betas": [0.5, 1.0, 2.0]},
-        {"pool": "discoffs"}
+        {"dmax": 5, "prime": true, "kappas": [1.0], "betas": [0.5, 1.0, 2.0]},
+        {"specs": ["d<=3"], "kappas": [0.5]},
+        {"pool": "discoffs", "chimax": 3}
       ],
       "substructure": {"nsubjettiness": {"beta": 1.0}}
     }
@@ -61,9 +62,9 @@ PRESETS: dict[str, dict] = {
     "kinematics": {"kinematics": True},
     "efp-d5": {
         "kinematics": True,
-        "efp": [{"specs": ["d<=5", "p==1"], "kappas": [1.0], "betas": list(POOL_BETAS)}],
+        "efp": [{"dmax": 5, "prime": True, "kappas": [1.0], "betas": list(POOL_BETAS)}],
     },
-    "discoffs-pool-chi3": {"kinematics": True, "efp": [{"pool": "discoffs", "max_chi": 3}]},
+    "discoffs-pool-chi3": {"kinematics": True, "efp": [{"pool": "discoffs", "chimax": 3}]},
     "discoffs-pool": {"kinematics": True, "efp": [{"pool": "discoffs"}]},
     "standard": {"substructure": "standard"},
     "substructure": {"substructure": "all"},
@@ -71,7 +72,8 @@ PRESETS: dict[str, dict] = {
 }
 
 _CONFIG_KEYS = {"kinematics", "efp", "substructure"}
-_EFP_KEYS = {"specs", "kappas", "betas", "pool", "max_chi", "normed"}
+_EFP_KEYS = {"specs", "dmax", "chimax", "prime", "kappas", "betas", "pool", "normed",
+             "measure"}
 
 _MANIFEST = "_jetfeat_manifest.json"
 _PART_PREFIX = "part-"
@@ -147,26 +149,25 @@ class _EFPs:
 def _build_efpset(entry: Mapping):
     from . import efp
 
-    options = {"normed": entry["normed"]} if "normed" in entry else {}
+    options = {key: entry[key] for key in ("normed", "measure", "dmax", "chimax", "prime")
+               if key in entry}
     if entry.get("pool") is not None:
         if entry["pool"] != "discoffs":
             raise ValueError(
                 f"EFP pool {entry['pool']!r} is unknown; the only pool is 'discoffs' "
                 "(prime graphs with d <= 7 at the DisCo-FFS kappas and betas)."
             )
-        if entry.get("max_chi") is None:
-            return efp.discoffs_pool()
-        # The pool restricted to graphs with chromatic number chi <= max_chi.
-        return efp.EFPSet("d<=7", "p==1", f"c<={int(entry['max_chi'])}",
-                          kappas=list(POOL_KAPPAS), betas=list(POOL_BETAS), **options)
-    specs = entry.get("specs")
-    if not specs:
-        raise ValueError(
-            f"EFP entry {dict(entry)} has neither 'specs' nor 'pool'; give graph specs such as "
-            "{'specs': ['d<=5'], 'kappas': [1.0], 'betas': [1.0]}."
-        )
+        # The DisCo-FFS pool, optionally cut further (for example chimax=3).
+        options = {"dmax": 7, "prime": True, **options}
+        return efp.EFPSet(kappas=list(POOL_KAPPAS), betas=list(POOL_BETAS), **options)
+    specs = entry.get("specs") or []
     if isinstance(specs, str):
         specs = [specs]
+    if not specs and "dmax" not in entry:
+        raise ValueError(
+            f"EFP entry {dict(entry)} selects no graphs; give 'specs' (for example ['d<=5']), "
+            "'dmax' or 'pool'."
+        )
     return efp.EFPSet(*specs, kappas=list(entry.get("kappas", [1.0])),
                       betas=list(entry.get("betas", [1.0])), **options)
 

@@ -17,7 +17,7 @@ Options switch the signal to hadronic W jets (WW and WZ production, matched to t
 two quarks), move the pT window, change R or sqrt(s), and turn MPI on. Every Pythia setting,
 seed and count goes into the output metadata.
 
-Generation runs one Pythia instance per task in a process pool; each task has its own seed,
+Generation runs one Pythia instance per task in a process pool. Each task has its own seed,
 so the output depends on the seed and the task size, not on the number of processes.
 """
 
@@ -428,7 +428,7 @@ class _JetWriter:
             _set_text(self.landscape._file, _METADATA_ATTRIBUTE, json.dumps(metadata))
             self.landscape.close()
             return
-        # NOTE: Parquet output holds all jets in memory until the end; use .h5 for large runs.
+        # NOTE: Parquet output keeps all jets in memory until the end; use .h5 for large runs.
         jets = np.concatenate([p[0] for p in self.parts])
         labels = np.concatenate([p[1] for p in self.parts])
         jio.write_parquet(self.path, jets, labels, metadata=metadata)

@@ -173,8 +173,10 @@ def jet_shapes(batch: JetBatch, n_threads: int = 1, *, axis: str = "escheme"
     lambda^1_1 and IRC safe. Girth divides by the scalar pT sum of the constituents, not by the
     jet pT. Planar flow is IRC safe, near 0 for linear (two-prong) energy flow and near 1 for
     isotropic flow; the overall factor 1/m_J of the original definition cancels in the ratio.
-    A jet with one constituent, with zero scalar pT sum or with tr(I) = 0 gets 0 for the
-    affected shape. Cost O(M) per jet.
+    An empty jet, or one with zero scalar pT sum, gets pT_D = girth = 0. Planar flow is 0 when
+    tr(I) <= 1e-12 sum_i |p_i|^2 / E_i, that is when every constituent lies within about 1e-6 rad
+    of the axis (for example a one-particle jet), where I holds only rounding noise. Cost O(M)
+    per jet.
 
     References
     ----------
