@@ -28,6 +28,9 @@ MODELS = {
         "learning_rate": 0.1,
         "tree_method": "hist",
         "early_stopping_rounds": 20,
+        # Row subsampling makes retrainings with different seeds differ, so their spread
+        # measures the training uncertainty (with subsample=1 hist trees are deterministic).
+        "subsample": 0.8,
     },
     "gbdt": {"max_iter": 300, "learning_rate": 0.1, "early_stopping": True},
     "mlp": {

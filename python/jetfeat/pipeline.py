@@ -257,7 +257,7 @@ def run(data=None, *, features=None, labels=None, weights=None, out="jetfeat-run
         tick = time.perf_counter()
         table = _compute_table(jets, pool, n_jobs)
         timing["extract_pool_s"] = time.perf_counter() - tick
-        pool_name = pool if isinstance(pool, str) else f"custom config {pool}"
+        pool_name = pool if isinstance(pool, str) else "custom config"
         if standard is not None and baselines:
             tick = time.perf_counter()
             try:
@@ -406,13 +406,13 @@ def format_table(report) -> str:
         score = item["disco_score"]
         score_text = "start" if score is None else f"DisCo {score:.4f}"
         lines.append(f"  {index:2d}. {item['name']:<32s} {score_text:<13s} {item['description']}")
-    lines += ["", f"{'tagger':<26s} {'n':>5s} {'params':>8s}  {'AUC':<34s} {'R30':<30s} "
-                  f"{'R50':<30s}"]
+    lines += ["", f"{'tagger':<26s} {'n':>5s} {'params':>8s}  {'AUC':<40s} {'R30':<36s} "
+                  "R50"]
     for name, result in report["models"].items():
         test = result["test"]
         lines.append(f"{name:<26s} {result['n_features']:>5d} {result['n_parameters']:>8d}  "
-                     f"{_format_metric(test['auc'], 4):<34s} {_format_metric(test['r30'], 1):<30s} "
-                     f"{_format_metric(test['r50'], 1):<30s}")
+                     f"{_format_metric(test['auc'], 4):<40s} {_format_metric(test['r30'], 1):<36s} "
+                     f"{_format_metric(test['r50'], 1)}")
     for note in report["notes"]:
         lines.append(f"note: {note}")
     return "\n".join(lines)
