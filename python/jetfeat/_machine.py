@@ -57,8 +57,8 @@ def machine_info() -> dict:
     -------
     dict
         JSON-serialisable facts: ``cpu``, ``cores`` (logical CPUs the process may use),
-        ``build`` (from :func:`jetfeat.config.build_info`), ``libraries``, ``load_average``,
-        ``platform`` and the UTC ``date``.
+        ``build`` (from :func:`jetfeat.config.build_info`), ``OMP_WAIT_POLICY``,
+        ``libraries``, ``load_average``, ``platform`` and the UTC ``date``.
     """
     from .config import build_info
 
@@ -70,6 +70,8 @@ def machine_info() -> dict:
         "cpu": cpu_model(),
         "cores": usable_cores,
         "build": build_info(),
+        # How idle OpenMP threads wait changes multi-threaded timings on a busy machine.
+        "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
         "libraries": library_versions(),
         "load_average": load_average(),
         "platform": platform.platform(),

@@ -1349,10 +1349,21 @@ def _tagger_models(table, labels: np.ndarray, plan: FeatureSetPlan, kinds: Seque
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 tagger = models.Tagger(kind, params=params, random_state=seed).fit(table, labels)
             loaded = models.Tagger.load(tagger.save(Path(folder) / kind))
-            predictors[kind] = loaded.predict_proba
+            predictors[kind] = _single_threaded(loaded).predict_proba
     if plan.tagger is not None:
-        predictors[f"saved {plan.tagger.model}"] = plan.tagger.predict_proba
+        predictors[f"saved {plan.tagger.model}"] = _single_threaded(plan.tagger).predict_proba
     return predictors
+
+
+def _single_threaded(tagger):
+    """Make a loaded tagger infer on 1 thread, so its latency does not depend on the cores.
+
+    NOTE: Tagger.load rebuilds the XGBoost model without the n_jobs it was trained with, so
+    XGBoost would otherwise use every core; the scikit-learn models here are single-threaded.
+    """
+    if tagger.model == "xgboost":
+        tagger.estimator_.set_params(n_jobs=1)
+    return tagger
 
 
 def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts: Sequence[int],
@@ -1409,7 +1420,7 @@ def _tagger_row(model: str, mode: str, threads: int, n_jets: int, feature_times,
         "mode": mode,
         "threads": threads,
         "n_jets": n_jets,
-        # Inference always runs on 1 thread: the taggers are built with n_jobs=None.
+        # Inference runs on 1 thread (see _single_threaded); only the features use `threads`.
         "features_us_per_jet": features_us,
         "inference_us_per_jet": inference_us,
         "total_us_per_jet": features_us + inference_us,
@@ -1488,7 +1499,8 @@ def format_report(report: BenchmarkReport) -> str:
         f"jetfeat {build['jetfeat']} bench on {machine['cpu']} ({machine['cores']} cores), "
         f"{build['compiler']} {build['build_type']}, SIMD {build['simd']}, "
         f"OpenMP {'on' if build['openmp'] else 'off'} (max {build['max_threads']} threads, "
-        f"OMP_NUM_THREADS={build['OMP_NUM_THREADS']})",
+        f"OMP_NUM_THREADS={build['OMP_NUM_THREADS']}, "
+        f"OMP_WAIT_POLICY={machine.get('OMP_WAIT_POLICY', '(unset)')})",
         f"libraries: {libraries}",
         f"load average before {machine['load_average']}, after "
         f"{machine.get('load_average_after')}",
