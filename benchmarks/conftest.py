@@ -23,8 +23,8 @@ from jetfeat import _machine, as_jet_batch, bench
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("JETFEAT_SHARED", REPO_ROOT.parent / "shared"))
 
-# Jets per benchmarked call: large enough that the per-call overhead is small next to the
-# per-jet work at M = 25, small enough that M = 150 EFPs of degree 5 finish in about a second.
+# Jets per benchmarked call, enough that the fixed cost of a call (input checks, packing, the
+# returned table) is small next to the per-jet work even at M = 25.
 N_JETS = int(os.environ.get("JETFEAT_BENCH_N_JETS", "200"))
 
 MULTIPLICITIES = (25, 50, 100, 150)

@@ -29,7 +29,7 @@ _DEFAULT_N_JETS = 200
 
 
 def series_from_pytest_benchmark(data: dict) -> dict[str, list[tuple[int, float]]]:
-    """Return line label -> [(M, median seconds)] from a pytest-benchmark JSON document."""
+    """Return line label -> [(M, median seconds per jet)] from a pytest-benchmark document."""
     n_jets = int(data.get("jetfeat_n_jets", _DEFAULT_N_JETS))
     series: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for entry in data["benchmarks"]:

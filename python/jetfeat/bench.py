@@ -54,11 +54,11 @@ DEFAULT_DISCO_SIZES = (500, 1000, 2000)
 # Model kinds of jetfeat.models.Tagger timed in the tagging benchmark.
 TAGGER_MODELS = ("xgboost", "gbdt", "mlp", "logistic")
 
-# Expected growth of the cost with the number of constituents M, cost ~ M^exponent, for the
-# algorithms the families use: one pass over particles for kinematics and angularities; the
-# O(M^2) pairwise clustering (as FastJet's N2Plain strategy) behind N-subjettiness axes, soft
-# drop and the Lund plane; e_3 by its triple sum for the ECF family. EFP exponents come from the
-# variable-elimination complexity chi of each graph instead.
+# Expected growth of the cost with the number of constituents M (cost ~ M^exponent) for the
+# algorithms behind each family. Kinematics and angularities take one pass over the particles.
+# N-subjettiness axes, soft drop and the Lund plane need an O(M^2) pairwise clustering, as in
+# FastJet's N2Plain strategy. The ECF family is dominated by the triple sum of e_3. EFP rows use
+# the variable-elimination complexity chi of their graphs instead.
 # NOTE: these are the textbook costs of the algorithms, not read from the kernels; a family
 # that uses a faster algorithm (for example an O(M log M) clustering) shows a smaller slope.
 EXPECTED_EXPONENTS = {
@@ -535,9 +535,9 @@ def resolve_feature_set(features, *, tagger_source="all") -> FeatureSetPlan:
         folder written by :meth:`jetfeat.models.Tagger.save` (its selected features are timed),
         a substructure preset, or a list of substructure family names.
     tagger_source : str, path or dict, default="all"
-        Feature set (anything :func:`jetfeat.features.get_feature_set` takes) a saved
-        tagger's features were chosen from; only its components that provide at least one of
-        the tagger's features are computed.
+        Feature set that a saved tagger's features were chosen from, as anything
+        :func:`jetfeat.features.get_feature_set` takes. Only the components that provide at
+        least one of the tagger's features are computed.
 
     Returns
     -------
