@@ -122,6 +122,30 @@ def test_load_jets_from_npz(tmp_path):
     assert str(path) in label
 
 
+def test_load_jets_default_sample(tmp_path, monkeypatch):
+    from jetfeat import generate
+
+    batch = bench.random_jets(8, 12)
+    padded, _ = batch.padded()
+    path = tmp_path / "cached.npz"
+    np.savez(path, jets=padded, labels=np.arange(8) % 2)
+    monkeypatch.setattr(generate, "default_sample", lambda: path)
+    loaded, labels, label = bench.load_jets("default", n_jets=6)
+    assert loaded.n_jets == 6
+    np.testing.assert_array_equal(labels, [0, 1, 0, 1, 0, 1])
+    assert "default_sample" in label
+
+
+@pytest.mark.slow
+def test_load_jets_generated():
+    pytest.importorskip("pythia8mc")
+    pytest.importorskip("fastjet")
+    loaded, labels, label = bench.load_jets("generate", n_jets=4)
+    assert loaded.n_jets == 4
+    np.testing.assert_array_equal(labels, [1, 1, 0, 0])
+    assert np.all(loaded.counts > 0)
+
+
 def test_load_jets_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         bench.load_jets(tmp_path / "absent.h5", n_jets=5)

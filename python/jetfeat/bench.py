@@ -173,7 +173,8 @@ def load_jets(source, *, n_jets: int, seed: int = 0) -> tuple[JetBatch | None, n
     """Resolve ``source`` to jets, labels (or None) and a description for the report.
 
     ``source`` is ``"random"`` (None is returned for the jets: they are generated per M),
-    ``"default"`` (:func:`jetfeat.generate.default_sample`), a path read with
+    ``"default"`` (:func:`jetfeat.generate.default_sample`), ``"generate"`` (``n_jets`` new
+    Pythia jets from :func:`jetfeat.generate.generate_jets`), a path read with
     :func:`jetfeat.io.iter_chunks`, a ``(jets, labels)`` tuple, or any jets
     :func:`jetfeat.as_jet_batch` accepts.
     """
@@ -181,10 +182,21 @@ def load_jets(source, *, n_jets: int, seed: int = 0) -> tuple[JetBatch | None, n
         return None, None, "random jets (log-normal pT fractions, R = 0.8)"
 
     if isinstance(source, str) and source == "default":
+        # The cached Pythia sample; the first call generates it (about n_jets / 60 CPU-seconds).
         generate = importlib.import_module("jetfeat.generate")
-        sample = generate.default_sample()
-        jets, labels = _split_jets_labels(sample)
-        return _first_jets(jets, labels, n_jets) + ("jetfeat.generate.default_sample()",)
+        path = Path(generate.default_sample())
+        jets, labels = _read_jet_file(path, n_jets)
+        return _first_jets(jets, labels, n_jets) + (f"jetfeat.generate.default_sample() ({path})",)
+
+    if isinstance(source, str) and source == "generate":
+        # Fresh Pythia jets, half top and half QCD, generated in this process.
+        generate = importlib.import_module("jetfeat.generate")
+        half = max(n_jets // 2, 1)
+        top, _, _ = generate.generate_jets(half, "top", seed=seed + 1)
+        qcd, _, _ = generate.generate_jets(half, "qcd", seed=seed + 2)
+        labels = np.concatenate([np.ones(half, dtype=np.int8), np.zeros(half, dtype=np.int8)])
+        return _first_jets(np.concatenate([top, qcd]), labels, 2 * half) + (
+            f"{2 * half} jets from jetfeat.generate.generate_jets (top and QCD)",)
 
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
@@ -1072,7 +1084,8 @@ def run_benchmark(
     ----------
     jets : str, path, array_like or JetBatch, default="random"
         ``"random"`` (:func:`random_jets` with exactly M particles), ``"default"`` (the cached
-        Pythia sample of :func:`jetfeat.generate.default_sample`), a jet file path, a
+        Pythia sample of :func:`jetfeat.generate.default_sample`), ``"generate"`` (``n_jets``
+        new Pythia jets, half top and half QCD), a jet file path, a
         ``(jets, labels)`` pair, or jets. Real jets are cut to their M leading-pT particles;
         jets with fewer than M particles are left out at that M.
     features : str, path, list or dict, default="standard"
@@ -1137,7 +1150,11 @@ def run_benchmark(
     machine = machine_info()
     notes: list[str] = []
     thread_counts = resolve_thread_counts(threads, machine["build"]["max_threads"])
-    source_batch, labels, source_label = load_jets(jets, n_jets=max(n_jets, 1000), seed=seed)
+    # Real jets: a pool of 1000 to cut to each M from, except freshly generated ones, whose
+    # cost (about 60 jets per CPU-second) limits them to the jets timed per call.
+    generating = isinstance(jets, str) and jets == "generate"
+    source_batch, labels, source_label = load_jets(
+        jets, n_jets=n_jets if generating else max(n_jets, 1000), seed=seed)
 
     # Workloads: the whole set, its components, extra families and the EFP degrees.
     plan = resolve_feature_set(features, tagger_source=tagger_source)
@@ -1643,8 +1660,9 @@ def _int_list(text: str) -> list[int]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``jetfeat bench`` options on ``parser``."""
     parser.add_argument("--jets", default="random",
-                        help="jets: 'random' (generated with exactly M particles), 'default' "
-                             "(the cached Pythia sample) or a jet file (default: random)")
+                        help="jets: 'random' (random jets with exactly M particles), 'default' "
+                             "(the cached Pythia sample), 'generate' (new Pythia jets) or a jet "
+                             "file (default: random)")
     parser.add_argument("--features", default="standard",
                         help="feature set: a preset of jetfeat extract, a .toml/.json config, "
                              "a saved tagger folder or a substructure preset (default: standard)")
