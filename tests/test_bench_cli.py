@@ -410,9 +410,13 @@ def test_distance_correlation_against_dcor(test_families):
     report = bench.run_benchmark("random", features=test_families,
                                  **{**FAST, "disco_sizes": (50, 100)})
     checks = [check for check in report.value_checks if check["against"] == "dcor"]
-    assert len(checks) == 2
+    assert {(check["workload"], check["n_samples"]) for check in checks} == {
+        (workload, n) for workload in ("distance_correlation", "score_candidates_20")
+        for n in (50, 100)}
     for check in checks:
         assert check["max_relative_difference"] < 1e-9
+    speedups = [row for row in report.speedups() if row["workload"] == "score_candidates_20"]
+    assert [row["n_samples"] for row in speedups] == [50, 100]
 
 
 # --- plot script of the pytest-benchmark suite ----------------------------------------------

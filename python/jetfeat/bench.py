@@ -933,6 +933,20 @@ class BenchmarkReport:
                 "threads": measurement.threads,
                 "speedup": single.median_s / measurement.median_s,
             })
+        for measurement in self.disco:
+            single = next((other for other in self.disco if other.threads == 1
+                           and (other.workload, other.library, other.n_jets)
+                           == (measurement.workload, measurement.library, measurement.n_jets)),
+                          None)
+            if measurement.threads == 1 or single is None:
+                continue
+            rows.append({
+                "workload": measurement.workload,
+                "library": measurement.library,
+                "n_samples": measurement.n_jets,
+                "threads": measurement.threads,
+                "speedup": single.median_s / measurement.median_s,
+            })
         return rows
 
     def reference_ratios(self) -> list[dict]:
@@ -958,7 +972,7 @@ class BenchmarkReport:
                 continue
             ours = next((other for other in self.disco if other.library == "jetfeat"
                          and other.workload == measurement.workload
-                         and other.n_jets == measurement.n_jets), None)
+                         and other.n_jets == measurement.n_jets and other.threads == 1), None)
             if ours is not None:
                 rows.append({
                     "workload": measurement.workload,
@@ -1196,7 +1210,8 @@ def run_benchmark(
         batch = (random_jets(n_jets, m, seed=seed + m) if source_batch is None
                  else truncate_jets(source_batch, m, n_jets))
         if batch is None:
-            notes.append(f"M={m} skipped: no jet in {source_label} has {m} particles")
+            notes.append(f"M={m} skipped: none of the {source_batch.n_jets} jets read from "
+                         f"{source_label} has {m} particles")
             continue
         _measure_workloads(report, workloads, batch, m, thread_counts, repeats=repeats,
                            warmup=warmup, max_seconds=max_seconds)
@@ -1211,7 +1226,8 @@ def run_benchmark(
             warmup=warmup, max_seconds=max_seconds, seed=seed, notes=notes)
 
     if disco_sizes:
-        report.disco = _bench_disco(report, disco_sizes, references, repeats=repeats,
+        report.disco = _bench_disco(report, disco_sizes, references, thread_counts,
+                                    repeats=repeats,
                                     warmup=warmup, max_seconds=max_seconds, seed=seed)
 
     machine["load_average_after"] = load_average()
@@ -1447,9 +1463,19 @@ def _tagger_row(model: str, mode: str, threads: int, n_jets: int, feature_times,
     }
 
 
-def _bench_disco(report: BenchmarkReport, sizes: Sequence[int], references: bool, *, seed: int,
-                 **timing) -> list[Measurement]:
-    """Time the distance correlation of n samples in jetfeat and dcor, checking the values."""
+# Candidate features scored per call in the DisCo-FFS step benchmark, next to 2 selected ones.
+_DISCO_CANDIDATES = 20
+
+
+def _bench_disco(report: BenchmarkReport, sizes: Sequence[int], references: bool,
+                 thread_counts: Sequence[int], *, seed: int, **timing) -> list[Measurement]:
+    """Time distance correlations of n samples in jetfeat and dcor, checking the values.
+
+    Two workloads run for each n: ``distance_correlation`` of two 1-D variables, and
+    ``score_candidates``, one DisCo-FFS step that scores each of the candidate features joined
+    to 2 selected ones by the affine-invariant dCor^2 with 0/1 labels (one block of n events).
+    dcor scores the candidates one after another with ``distance_correlation_af_inv_sqr``.
+    """
     try:
         disco = importlib.import_module("jetfeat.disco")
     except ModuleNotFoundError:
@@ -1463,20 +1489,46 @@ def _bench_disco(report: BenchmarkReport, sizes: Sequence[int], references: bool
         # A non-linear dependence, so the distance correlation is far from 0 and from 1.
         x = rng.normal(size=n)
         y = x * x + 0.5 * rng.normal(size=n)
-        candidates = {"jetfeat": lambda x=x, y=y: disco.distance_correlation(x, y)}
+
+        # Features that depend on balanced labels with different strengths.
+        labels = rng.permutation(np.arange(n) % 2).astype(np.float64)
+        strengths = np.linspace(0.0, 1.0, 2 + _DISCO_CANDIDATES)
+        features = labels[:, None] * strengths + rng.normal(size=(n, 2 + _DISCO_CANDIDATES))
+        selected, candidates = features[:, :2], features[:, 2:]
+
+        workloads = {
+            ("distance_correlation", "jetfeat", 1):
+                lambda x=x, y=y: disco.distance_correlation(x, y),
+        }
+        for threads in thread_counts:
+            workloads[(f"score_candidates_{_DISCO_CANDIDATES}", "jetfeat", threads)] = (
+                lambda selected=selected, candidates=candidates, labels=labels, threads=threads:
+                disco.score_candidates(selected, candidates, labels, block_size=n,
+                                       n_jobs=threads))
         if dcor is not None:
-            candidates["dcor"] = lambda x=x, y=y: dcor.distance_correlation(x, y)
+            workloads[("distance_correlation", "dcor", 1)] = (
+                lambda x=x, y=y: dcor.distance_correlation(x, y))
+            workloads[(f"score_candidates_{_DISCO_CANDIDATES}", "dcor", 1)] = (
+                lambda selected=selected, candidates=candidates, labels=labels: np.array([
+                    dcor.distance_correlation_af_inv_sqr(
+                        np.column_stack([selected, candidates[:, j]]), labels)
+                    for j in range(candidates.shape[1])]))
+
         values = {}
-        for library, function in candidates.items():
-            times, values[library] = time_call(function, **timing)
+        for (workload, library, threads), function in workloads.items():
+            times, values[(workload, library, threads)] = time_call(function, **timing)
             measurements.append(Measurement(
-                workload="distance_correlation", family="disco", library=library,
-                n_constituents=None, threads=1, n_jets=n, times_s=times))
-        if "dcor" in values:
-            ours, theirs = float(values["jetfeat"]), float(values["dcor"])
+                workload=workload, family="disco", library=library, n_constituents=None,
+                threads=threads, n_jets=n, times_s=times))
+
+        for (workload, library, threads), value in values.items():
+            if library == "jetfeat":
+                continue
+            ours = np.atleast_1d(np.asarray(values[(workload, "jetfeat", 1)], dtype=np.float64))
+            theirs = np.atleast_1d(np.asarray(value, dtype=np.float64))
             report.value_checks.append({
-                "workload": "distance_correlation", "n_samples": n, "against": "dcor",
-                "matched_by": "value", "max_relative_difference": abs(ours - theirs) / abs(theirs),
+                "workload": workload, "n_samples": n, "against": library, "matched_by": "value",
+                "max_relative_difference": float(np.max(np.abs(ours - theirs) / np.abs(theirs))),
             })
     return measurements
 
@@ -1543,11 +1595,12 @@ def format_report(report: BenchmarkReport) -> str:
     sections.append("Growth with M: time ~ M^slope\n" + _table(
         ["workload", "library", "threads", "slope", "expected", "M values"], rows))
 
-    rows = [[row["workload"], row["n_constituents"], row["threads"], _number(row["speedup"], 2)]
+    rows = [[row["workload"], row.get("n_constituents", "-"), row.get("n_samples", "-"),
+             row["threads"], _number(row["speedup"], 2)]
             for row in report.speedups()]
     if rows:
         sections.append("Thread speed-up (time on 1 thread / time on N)\n" + _table(
-            ["workload", "M", "threads N", "speed-up"], rows))
+            ["workload", "M", "n", "threads N", "speed-up"], rows))
 
     rows = [[row["workload"], row["library"], row.get("n_constituents", "-"),
              row.get("n_samples", "-"), _number(row["ratio"], 3)]
@@ -1581,12 +1634,13 @@ def format_report(report: BenchmarkReport) -> str:
             ["model", "mode", "threads", "features us", "inference us", "total us", "jets/s"],
             rows))
 
-    rows = [[point.library, point.n_jets, _number(1e3 * point.median_s),
+    rows = [[point.workload, point.library, point.n_jets, point.threads,
+             _number(1e3 * point.median_s),
              f"{_number(1e3 * point.iqr_s[0])}-{_number(1e3 * point.iqr_s[1])}"]
             for point in report.disco]
     if rows:
         sections.append("Distance correlation of n samples\n" + _table(
-            ["library", "n", "median ms", "IQR ms"], rows))
+            ["workload", "library", "n", "threads", "median ms", "IQR ms"], rows))
 
     rows = [[name, "yes" if status["available"] else "no",
              status.get("version") or status.get("reason", "")]
