@@ -7,9 +7,10 @@ N-subjettiness, ECFs, soft drop, ...) and the end-to-end cost of tagging a jet, 
   or random jets with exactly M particles), with a log-log fit of the cost growth printed next
   to the expected exponent (M^chi for EFPs, M^2 for clustering);
 - as a function of the number of OpenMP threads (1, 2, all), with the 1 -> N speed-up;
-- against the field's reference libraries where they are installed (energyflow for EFPs, dcor
-  for distance correlation), run on the same jets in the same process, with the ratio of times
-  and the largest relative difference of the values.
+- against the field's reference libraries where they are installed, on the same jets in the
+  same run: energyflow for EFPs and dcor for distance correlations (with the largest relative
+  difference of the values), and fastjet-contrib for ECFs, N-subjettiness and soft drop
+  (through the test-only programs of a source tree), each with the ratio of times.
 
 Every point runs ``warmup`` untimed calls, then up to ``repeats`` timed calls, and reports the
 median with the interquartile range and the min/max. The report prints as a table, and saves
@@ -41,8 +42,12 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "BenchmarkReport",
     "Measurement",
+    "fit_exponent",
+    "load_jets",
     "random_jets",
+    "resolve_feature_set",
     "run_benchmark",
+    "time_call",
     "truncate_jets",
 ]
 
@@ -691,8 +696,9 @@ _FASTJET_REPEATS = 3
 def fastjet_reference_dir() -> Path | None:
     """Return the folder of the fastjet reference programs, or None when it is not installed.
 
-    The programs live in the source tree under ``tests/fastjet_ref/`` (found from an editable
-    install or a checkout) or where ``JETFEAT_FASTJET_REF`` points; a wheel install has none.
+    The programs live in the source tree under ``tests/fastjet_ref/``, which an editable
+    install or a checkout has, or where ``JETFEAT_FASTJET_REF`` points. A wheel install has
+    none.
     """
     candidates = []
     if os.environ.get("JETFEAT_FASTJET_REF"):
@@ -853,7 +859,7 @@ class BenchmarkReport:
     tagger : list of dict
         End-to-end tagging cost per model and mode (``"batch"`` or ``"single"``).
     disco : list of Measurement
-        Distance correlation timings; ``n_jets`` holds the number of samples n.
+        Distance correlation timings, where ``n_jets`` is the number of samples n.
     references : dict
         Reference library name -> ``{"available": bool, "version" or "reason": str}``.
     value_checks : list of dict
@@ -986,9 +992,9 @@ class BenchmarkReport:
         """Compare the whole-set time with the sum of its family times at each M and thread count.
 
         The two differ by the work the families share inside one call (packing the jets,
-        one clustering reused) and by timing noise, so a ratio near 1 (within a factor of a few)
-        is expected; a ratio far from 1 means a family is missing from the split or a timing
-        is wrong.
+        one clustering reused) and by timing noise. A ratio near 1, within a factor of a few, is
+        expected. A ratio far from 1 means that a family is missing from the split or that a
+        timing is wrong.
         """
         components = set(self.settings.get("set_components", []))
         rows = []
@@ -1324,7 +1330,7 @@ def compare_values(ours: np.ndarray, reference: np.ndarray) -> dict:
 
     The columns are compared in order first. When that fails and the shapes agree, each jet's
     values are compared after sorting, for libraries that order the same observables
-    differently; ``matched_by`` says which comparison gave the number.
+    differently. ``matched_by`` names the comparison that gave the number.
     """
     if ours.shape != reference.shape:
         return {"matched_by": "shape mismatch", "shape": list(ours.shape),
@@ -1392,7 +1398,7 @@ def _single_threaded(tagger):
     """Make a loaded tagger infer on 1 thread, so its latency does not depend on the cores.
 
     NOTE: Tagger.load rebuilds the XGBoost model without the n_jobs it was trained with, so
-    XGBoost would otherwise use every core; the scikit-learn models here are single-threaded.
+    XGBoost would otherwise use every core. The scikit-learn models here are single-threaded.
     """
     if tagger.model == "xgboost":
         tagger.estimator_.set_params(n_jobs=1)
@@ -1403,8 +1409,8 @@ def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts:
                   kinds: Sequence[str], *, n_jets: int, seed: int, notes: list[str], **timing) -> list[dict]:
     """Time features plus inference per jet for each model, in batch and single-jet mode.
 
-    The models train on up to ``_TRAINING_JETS`` jets of ``source`` (early stopping needs a
-    validation split with both classes); the timings use its first ``n_jets`` jets.
+    The models train on the first max(n_jets, 200) jets of ``source``, because early stopping
+    needs a validation split with both classes. The timings use its first ``n_jets`` jets.
     """
     training = source.select(slice(0, max(n_jets, _TRAINING_JETS)))
     table = plan.compute(training, 1)
@@ -1723,12 +1729,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tagger-source", default="all",
                         help="feature set a saved tagger's features were chosen from "
                              "(default: all)")
+
+    # What to time.
     parser.add_argument("--families", type=lambda text: text.split(","), default=None,
                         help="comma-separated substructure families to time in addition to the "
                              "feature set's own components")
     parser.add_argument("--efp-degrees", type=_int_list, default=None,
                         help="EFP degrees d to time on their own, e.g. 1-4 or 2,3 (default: "
                              "1-4); 0 times none")
+
+    # Grid and statistics.
     parser.add_argument("-M", "--multiplicities", type=_int_list,
                         default=list(DEFAULT_MULTIPLICITIES),
                         help="particles per jet M (default: 25,50,100,150)")
@@ -1742,8 +1752,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="untimed calls before each point (default: 1)")
     parser.add_argument("--max-seconds", type=float, default=2.0,
                         help="time budget per point in seconds (default: 2)")
+
+    # Reference libraries, tagging and distance correlation.
     parser.add_argument("--no-references", action="store_true",
-                        help="skip energyflow and dcor")
+                        help="skip energyflow, dcor and fastjet-contrib")
     parser.add_argument("--no-tagger", action="store_true", help="skip the tagging timings")
     parser.add_argument("--models", type=lambda text: text.split(","),
                         default=list(TAGGER_MODELS),
@@ -1751,6 +1763,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--disco-sizes", type=_int_list, default=list(DEFAULT_DISCO_SIZES),
                         help="sample sizes n for distance correlation (default: 500,1000,2000); "
                              "0 skips them")
+
+    # Output.
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument("--json", type=Path, default=None, help="write the report as JSON here")
     parser.add_argument("--plot", type=Path, default=None,
