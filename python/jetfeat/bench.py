@@ -1688,14 +1688,22 @@ def plot_report(report: BenchmarkReport, path: Path) -> Path:
                       label=workload if library == "jetfeat" else f"{workload} ({library})")
         axis.set_xscale("log")
         axis.set_yscale("log")
+        multiplicities = sorted({point.n_constituents for points in series.values()
+                                 for point in points})
+        axis.set_xticks(multiplicities, [str(m) for m in multiplicities])
+        axis.minorticks_off()
         axis.set_xlabel("constituents per jet M")
         axis.set_title(f"{threads} thread{'s' if threads > 1 else ''}")
         axis.grid(True, which="both", alpha=0.3)
     axes[0][0].set_ylabel("jets / s")
-    axes[0][-1].legend(fontsize="small", loc="best")
+
+    # One legend beside the panels, so no panel is hidden behind it.
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, fontsize="small", loc="center left",
+                  bbox_to_anchor=(1.0, 0.5))
     figure.suptitle(f"jetfeat bench: {report.settings['features']} on {report.machine['cpu']}")
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)
     return path
 
