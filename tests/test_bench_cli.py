@@ -336,6 +336,28 @@ def test_saved_tagger_features(test_families, tmp_path):
                                             for row in report.tagger}
 
 
+def test_saved_tagger_efp_subset(tmp_path):
+    pytest.importorskip("jetfeat._multigraphs")
+    from jetfeat.features import get_feature_set
+    from jetfeat.models import Tagger
+
+    source = {"kinematics": True, "efp": [{"specs": ["d<=2"], "kappas": [1.0], "betas": [1.0]}]}
+    table = get_feature_set(source).compute(bench.random_jets(60, 12))
+    efp_names = [name for name in table.names if name.startswith("efp_")]
+    tagger = Tagger("logistic").fit(table.to_pandas()[efp_names[-1:]], np.arange(60) % 2)
+    folder = tagger.save(tmp_path / "efp_tagger")
+
+    plan = bench.resolve_feature_set(str(folder), tagger_source=source)
+    # The kinematics component and the unused graphs are dropped.
+    assert [component.name for component in plan.components] == [
+        "efp:specs=['d<=2'] (1 graphs)"]
+    batch = bench.random_jets(5, 10, seed=4)
+    computed = plan.compute(batch, 1)
+    assert computed.names == efp_names[-1:]
+    np.testing.assert_allclose(computed[efp_names[-1]],
+                               get_feature_set(source).compute(batch)[efp_names[-1]])
+
+
 def test_family_list_config(test_families):
     report = bench.run_benchmark("random", features=["bench_pairs"], **FAST)
     assert {point.workload for point in report.measurements} == {"set:bench_pairs",

@@ -643,7 +643,10 @@ def _efp_component_workload(component, selected: set[str] | None) -> Workload:
     """Return the workload of one EFP entry, reduced to the graphs ``selected`` names use."""
     efp = importlib.import_module("jetfeat.efp")
     efp_set = component.efpset()
-    label = "efp:" + ",".join(component.entry.get("specs") or [f"pool {component.entry.get('pool')}"])
+    # The graph selection names the row; the (kappa, beta) grid shows in the column count.
+    selection = {key: value for key, value in component.entry.items()
+                 if key not in ("kappas", "betas")}
+    label = f"efp:{_format_params(selection)}"
     if selected is not None:
         # Keep the graphs whose token appears in a selected name, on the same (kappa, beta) grid.
         graphs = [edges for edges, token in zip(efp_set.graphs, efp_set.tokens)
@@ -654,7 +657,7 @@ def _efp_component_workload(component, selected: set[str] | None) -> Workload:
     chi = _max_chi(efp_set)
     return Workload(
         name=label, family="efp", library="jetfeat", prepare=_identity,
-        run=lambda batch, threads, efp_set=efp_set: efp_set.compute(batch, n_jobs=threads),
+        run=lambda batch, threads, efp_set=efp_set: efp_set.table(batch, n_jobs=threads),
         expected_exponent=chi, values=_table_values,
     )
 
