@@ -1,8 +1,8 @@
 """Time jetfeat against FastJet 3.5.2 / fastjet-contrib 1.051 on the same jets, in one run.
 
-The reference times come from the test-only program tests/fastjet_ref/clustering_ref.cpp
-(timed inside the C++ program with steady_clock, single thread); jetfeat is timed around its
-C++ kernels with time.perf_counter. Jets: the shared Pythia sample (top and QCD), each cut to
+The reference times come from the test-only program tests/fastjet_ref/clustering_ref.cpp, which
+times itself with steady_clock on one thread. jetfeat is timed around its C++ kernels with
+time.perf_counter. Jets: the shared Pythia sample (top and QCD), each cut to
 its M hardest particles (M = 50), or two Pythia jets overlaid on one axis (M = 150, the sample
 has too few jets that large). Prints microseconds per jet and the ratios.
 

@@ -261,3 +261,11 @@ def test_missing_n_and_dcut():
     jet = _ptyphi_to_p4(np.array([10.0, 5.0]), np.zeros(2), np.array([0.0, 0.1]))
     with pytest.raises(ValueError, match="give either n_subjets"):
         sub.exclusive_subjets(jet)
+
+
+@pytest.mark.slow
+@pytest.mark.fastjet
+@pytest.mark.parametrize("algorithm", ["kt", "cambridge", "antikt"])
+def test_history_matches_fastjet_full_sample(pythia_sample, algorithm):
+    # All 4000 jets of the sample: a wider search for rare near-ties than the default tests.
+    _compare_history(as_jet_batch(pythia_sample[0]), algorithm, 1000.0, 1.0, "E_scheme")

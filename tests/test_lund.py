@@ -80,7 +80,8 @@ def test_single_particle_jet_has_no_declusterings():
     assert [len(p) for p in planes.tolist()] == [0, 1]
     table = sub.compute(jets, ["lund"])
     assert table["lund_nprimary"].tolist() == [0.0, 1.0]
-    assert table["lund_ktmax"][0] == 0.0 and table["lund_lnktmax"][0] == 0.0
+    assert table["lund_ktmax"][0] == 0.0
+    assert table["lund_lnktmax"][0] == 0.0
 
 
 def test_threads_bitwise_equal(pythia_sample):

@@ -3,6 +3,8 @@ force."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from test_clustering import assert_rel, random_jets, reference_table
@@ -133,26 +135,30 @@ def test_few_particles_give_zero_and_ratio_zero():
     two = np.array([[10.0, 6.0, 8.0, 0.0], [5.0, 3.0, 0.0, 4.0]])
     tau = sub.nsubjettiness([one, two], 3)
     assert tau[0].tolist() == [0.0, 0.0, 0.0]
-    assert tau[1, 0] > 0 and tau[1, 1] == 0.0 and tau[1, 2] == 0.0
+    assert tau[1, 0] > 0
+    assert tau[1, 1] == 0.0
+    assert tau[1, 2] == 0.0
     table = sub.compute([one, two], {"nsubjettiness": {"n_max": 3}})
     assert table["tau21_beta1_wta_kt"].tolist() == [0.0, 0.0]
     assert table["tau32_beta1_wta_kt"].tolist() == [0.0, 0.0]
 
 
 def test_zero_mass_particles(rng):
-    # Massless input (E = |p|) is the common case; values must be finite and non-negative.
+    # Massless input (E = |p|) is the common case, and its values must be finite and >= 0.
     batch = random_jets(rng, n_jets=10)
     pt, y, phi = (batch.ptyphims[:, k] for k in range(3))
     massless = np.stack([pt * np.cosh(y), pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(y)], 1)
     jets = [massless[a:b] for a, b in zip(batch.offsets[:-1], batch.offsets[1:])]
     for axes in AXES:
         tau = sub.nsubjettiness(jets, 4, axes=axes)
-        assert np.all(np.isfinite(tau)) and np.all(tau >= 0)
+        assert np.all(np.isfinite(tau)), axes
+        assert np.all(tau >= 0), axes
 
 
 def test_standard_preset_names(pythia_sample):
     table = sub.compute(pythia_sample[0][:20], "standard")
-    assert "tau21_beta1_wta_kt" in table.names and "tau32_beta1_wta_kt" in table.names
+    assert "tau21_beta1_wta_kt" in table.names
+    assert "tau32_beta1_wta_kt" in table.names
     tau = sub.nsubjettiness(pythia_sample[0][:20], 3)
     np.testing.assert_array_equal(table["tau21_beta1_wta_kt"], tau[:, 1] / tau[:, 0])
 
@@ -194,3 +200,56 @@ def test_bad_particles_name_the_jet():
     jets = [np.array([[10.0, 6.0, 8.0, 0.0]]), np.array([[10.0, 6.0, 8.0, np.nan]])]
     with pytest.raises(ValueError, match="jet 1"):
         sub.nsubjettiness(jets, 2)
+
+
+ADVANCED_AXES = {"KT": "kt", "CA": "ca", "WTA KT": "wta_kt", "WTA CA": "wta_ca",
+                 "OnePass KT": "onepass_kt", "OnePass WTA KT": "onepass_wta_kt"}
+
+
+def _advanced_blocks(path):
+    """Return {(jet, normalized, beta): {axes: [tau1, tau2, tau3, tau21, tau32]}} of the first
+    value table of each measure per jet; lines starting with '#' (unstable in the example) are
+    skipped."""
+    blocks, jet, current = {}, 0, None
+    for line in path.read_text().splitlines():
+        if line.startswith("Analyzing Jet"):
+            jet = int(line.split()[2].rstrip(":"))
+            continue
+        header = re.match(r"(Normalized|Unnormalized) Measure \(beta = ([0-9.]+)", line)
+        if header:
+            key = (jet, header.group(1) == "Normalized", float(header.group(2)))
+            current = None if key in blocks else blocks.setdefault(key, {})
+            continue
+        if current is None or ":" not in line or line.startswith("#"):
+            if line.startswith("---"):
+                current = None
+            continue
+        name, values = line.split(":", 1)
+        if name.strip() in ADVANCED_AXES:
+            current[ADVANCED_AXES[name.strip()]] = [float(x) for x in values.split()]
+    return blocks
+
+
+@pytest.mark.fastjet
+def test_advanced_usage_example(fjcontrib_dir):
+    # example_advanced_usage: the same two anti-kT R = 1 jets; the deterministic axes and the
+    # one-pass axes of both jets with the normalised (R0 = 1) and unnormalised measures at
+    # beta = 1 and 2, printed with %f.
+    blocks = _advanced_blocks(fjcontrib_dir / "Nsubjettiness" / "example_advanced_usage.ref")
+    jets = _event_jets(fjcontrib_dir)
+    assert len(blocks) == 8, f"expected 2 jets x 4 measures, parsed {sorted(blocks)}"
+    for (jet, normalized, beta), rows in blocks.items():
+        assert set(rows) == set(ADVANCED_AXES.values())
+        for axes, expected in rows.items():
+            tau = sub.nsubjettiness(jets[jet - 1], 3, beta=beta, axes=axes, normalized=normalized,
+                                    R0=1.0)[0]
+            got = [*tau, tau[1] / tau[0], tau[2] / tau[1]]
+            np.testing.assert_allclose(got, expected, atol=6e-7, rtol=0,
+                                       err_msg=f"jet {jet}, {axes}, beta={beta}")
+
+
+@pytest.mark.slow
+@pytest.mark.fastjet
+@pytest.mark.parametrize("axes", ["kt", "wta_kt", "onepass_kt", "onepass_wta_kt"])
+def test_tau_matches_fastjet_contrib_full_sample(pythia_sample, axes):
+    _compare(as_jet_batch(pythia_sample[0]), axes, 1.0, False, n_max=6)

@@ -145,3 +145,20 @@ def test_bad_parameters(kwargs, message):
     jet = np.array([_p4(60.0, 0.0, 0.0), _p4(40.0, 0.1, 0.0)])
     with pytest.raises(ValueError, match=message):
         sub.soft_drop(jet, **kwargs)
+
+
+def test_zero_mass_collinear_jet():
+    # Massless particles along one direction: the jet and every subjet have m = 0, the
+    # splittings have DeltaR = 0, and nothing may come out as NaN.
+    direction = np.array(_p4(1.0, 0.4, -2.0))
+    jet = np.stack([40.0 * direction, 30.0 * direction, 1.0 * direction])
+    got = sub.soft_drop(jet, zcut=0.1, beta=0.0)
+    for name in FIELDS:
+        assert np.all(np.isfinite(got[name])), name
+    assert got["pt"][0] == pytest.approx(71.0, rel=1e-12)
+    assert abs(got["mass"][0]) <= 1e-6
+    assert got["mu"][0] == 0.0
+    tau = sub.nsubjettiness(jet, 3, axes="onepass_kt")
+    assert np.all(np.isfinite(tau))
+    # Rounding of the scaled momenta leaves angles of about 1e-16, hence a tolerance.
+    assert np.all(np.abs(tau) <= 1e-12 * 71.0)

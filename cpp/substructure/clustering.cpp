@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace jetfeat::clustering {
@@ -15,15 +16,6 @@ constexpr double kPi = 3.141592653589793238462643383279502884197;
 constexpr double kTwoPi = 6.283185307179586476925286766559005768394;
 // FastJet's rapidity for a massless particle along the beam is +-(kMaxRap + |pz|).
 constexpr double kMaxRap = 1e5;
-
-// The per-particle state of the N2Plain search: rapidity, phi, the algorithm's momentum scale
-// s (kT^2, 1, 1/kT^2 or kT^(2p)), and the cached nearest neighbour (slot index, -1 for none).
-struct BriefJet {
-  double rap, phi, scale;
-  double nn_dist;
-  int nn;
-  int jet_index;
-};
 
 double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
   switch (definition.algorithm) {
@@ -43,6 +35,24 @@ double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
   return 1.0;
 }
 
+// Index of the first entry equal to the minimum of values[0, n) that is below `bound`, or -1
+// (then *minimum = bound). Same result as a scalar scan with a strict "<", which lets the first
+// of equal values win; written as a min reduction plus a search so that both loops vectorise.
+int first_minimum(const double* values, int n, double bound, double* minimum) {
+  double smallest = bound;
+#pragma omp simd reduction(min : smallest)
+  for (int i = 0; i < n; ++i) smallest = values[i] < smallest ? values[i] : smallest;
+  *minimum = bound;
+  if (!(smallest < bound)) return -1;
+  for (int i = 0; i < n; ++i) {
+    if (values[i] == smallest) {
+      *minimum = smallest;
+      return i;
+    }
+  }
+  return -1;
+}
+
 PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme) {
   if (scheme == Recombination::wta_pt) {
     const double a_pt = a.pt();
@@ -53,72 +63,89 @@ PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme
   return make_pseudojet(a.px + b.px, a.py + b.py, a.pz + b.pz, a.E + b.E);
 }
 
+// FastJet's N2Plain algorithm on structure-of-arrays state. Slot i contains a live jet: its
+// rapidity, phi, momentum scale s, nearest neighbour nn[i] (a slot, -1 for none) at squared
+// distance nn_dist[i], and d_iJ = nn_dist * min(s_i, s_nn) in units of R^2.
 class N2PlainClusterer {
  public:
   N2PlainClusterer(const JetDefinition& definition, ClusterSequence& sequence)
-      : def_(definition), seq_(sequence), r2_(definition.R * definition.R), inv_r2_(1.0 / r2_) {}
+      : def_(definition),
+        seq_(sequence),
+        s_(sequence.scratch),
+        r2_(definition.R * definition.R),
+        inv_r2_(1.0 / r2_) {}
 
   void run();
 
  private:
-  double distance(int i, int j) const {
-    double dphi = std::abs(brief_[i].phi - brief_[j].phi);
-    const double drap = brief_[i].rap - brief_[j].rap;
-    if (dphi > kPi) dphi = kTwoPi - dphi;
-    return dphi * dphi + drap * drap;
+  // Write the squared distances from slot `b` to slots [0, n) into `out`. The loop has no
+  // data-dependent branch, so it vectorises with the same IEEE operations as scalar code. The
+  // value is symmetric bitwise (|x - y| and (x - y)^2 do not depend on the order).
+  void distances_to(int b, int n, double* out) const {
+    const double rap_b = s_.rap[static_cast<size_t>(b)];
+    const double phi_b = s_.phi[static_cast<size_t>(b)];
+    const double* rap = s_.rap.data();
+    const double* phi = s_.phi.data();
+    for (int i = 0; i < n; ++i) {
+      double dphi = std::abs(phi[i] - phi_b);
+      const double drap = rap[i] - rap_b;
+      dphi = dphi > kPi ? kTwoPi - dphi : dphi;
+      out[i] = dphi * dphi + drap * drap;
+    }
   }
 
   double dij(int i) const {
-    double scale = brief_[i].scale;
-    const int nn = brief_[i].nn;
-    if (nn >= 0 && brief_[nn].scale < scale) scale = brief_[nn].scale;
-    return brief_[i].nn_dist * scale;
+    double scale = s_.scale[static_cast<size_t>(i)];
+    const int nn = s_.nn[static_cast<size_t>(i)];
+    if (nn >= 0 && s_.scale[static_cast<size_t>(nn)] < scale) scale = s_.scale[static_cast<size_t>(nn)];
+    return s_.nn_dist[static_cast<size_t>(i)] * scale;
   }
 
   void set_info(int slot, int jet_index) {
     const PseudoJet& jet = seq_.jets[static_cast<size_t>(jet_index)];
-    brief_[slot] = BriefJet{jet.rap, jet.phi, momentum_scale(jet, def_), r2_, -1, jet_index};
+    const size_t k = static_cast<size_t>(slot);
+    s_.rap[k] = jet.rap;
+    s_.phi[k] = jet.phi;
+    s_.scale[k] = momentum_scale(jet, def_);
+    s_.nn_dist[k] = r2_;
+    s_.nn[k] = -1;
+    s_.jet_index[k] = jet_index;
   }
 
-  // Nearest neighbour of `slot` among slots [0, slot), updating theirs on the way.
-  void set_nn_crosscheck(int slot) {
-    double nn_dist = r2_;
-    int nn = -1;
-    for (int j = 0; j < slot; ++j) {
-      const double dist = distance(slot, j);
-      if (dist < nn_dist) {
-        nn_dist = dist;
-        nn = j;
+  // Nearest neighbour of every slot, visiting pairs in FastJet's order (for each slot, the
+  // earlier slots, updating theirs on the way).
+  void initial_neighbours(int n) {
+    for (int slot = 0; slot < n; ++slot) {
+      distances_to(slot, slot, s_.dist.data());
+      double nn_dist = r2_;
+      int nn = -1;
+      for (int j = 0; j < slot; ++j) {
+        const double dist = s_.dist[static_cast<size_t>(j)];
+        if (dist < nn_dist) {
+          nn_dist = dist;
+          nn = j;
+        }
+        if (dist < s_.nn_dist[static_cast<size_t>(j)]) {
+          s_.nn_dist[static_cast<size_t>(j)] = dist;
+          s_.nn[static_cast<size_t>(j)] = slot;
+        }
       }
-      if (dist < brief_[j].nn_dist) {
-        brief_[j].nn_dist = dist;
-        brief_[j].nn = slot;
-      }
+      s_.nn[static_cast<size_t>(slot)] = nn;
+      s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
     }
-    brief_[slot].nn = nn;
-    brief_[slot].nn_dist = nn_dist;
   }
 
-  // Nearest neighbour of `slot` among all live slots [0, n), without touching the others.
+  // Nearest neighbour of `slot` among all live slots [0, n), without touching the others; the
+  // first slot wins a tie, as in FastJet's scan.
   void set_nn_nocross(int slot, int n) {
+    double* dist = s_.dist_other.data();
+    distances_to(slot, n, dist);
+    // The slot itself (distance 0) is excluded by making its distance infinite.
+    dist[slot] = std::numeric_limits<double>::infinity();
     double nn_dist = r2_;
-    int nn = -1;
-    for (int j = 0; j < slot; ++j) {
-      const double dist = distance(slot, j);
-      if (dist < nn_dist) {
-        nn_dist = dist;
-        nn = j;
-      }
-    }
-    for (int j = slot + 1; j < n; ++j) {
-      const double dist = distance(slot, j);
-      if (dist < nn_dist) {
-        nn_dist = dist;
-        nn = j;
-      }
-    }
-    brief_[slot].nn = nn;
-    brief_[slot].nn_dist = nn_dist;
+    const int nn = first_minimum(dist, n, r2_, &nn_dist);
+    s_.nn[static_cast<size_t>(slot)] = nn;
+    s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
   }
 
   int merge_pair(int jet_i, int jet_j, double d);
@@ -127,9 +154,8 @@ class N2PlainClusterer {
 
   const JetDefinition& def_;
   ClusterSequence& seq_;
+  ClusterScratch& s_;
   double r2_, inv_r2_;
-  std::vector<BriefJet> brief_;
-  std::vector<double> dij_;
 };
 
 void N2PlainClusterer::add_step(int parent1, int parent2, int jet, double d) {
@@ -164,66 +190,113 @@ void N2PlainClusterer::merge_beam(int jet_i, double d) {
 
 void N2PlainClusterer::run() {
   int n = seq_.n_particles;
-  brief_.resize(static_cast<size_t>(n));
-  dij_.resize(static_cast<size_t>(n));
+  const size_t size = static_cast<size_t>(n);
+  s_.rap.resize(size);
+  s_.phi.resize(size);
+  s_.scale.resize(size);
+  s_.nn_dist.resize(size);
+  s_.dij.resize(size);
+  s_.dist.resize(size);
+  s_.dist_other.resize(size);
+  s_.nn.resize(size);
+  s_.jet_index.resize(size);
+  double* dij_table = s_.dij.data();
+  int* nn = s_.nn.data();
+  double* nn_dist = s_.nn_dist.data();
+  const double* dist = s_.dist.data();
 
   // Initial nearest neighbours and d_iJ table (in units of R^2, as FastJet keeps them).
   for (int i = 0; i < n; ++i) set_info(i, i);
-  for (int i = 0; i < n; ++i) set_nn_crosscheck(i);
-  for (int i = 0; i < n; ++i) dij_[static_cast<size_t>(i)] = dij(i);
+  initial_neighbours(n);
+  for (int i = 0; i < n; ++i) dij_table[i] = dij(i);
 
   while (n > 0) {
     // Smallest d_iJ; the first slot wins a tie.
-    double d_min = dij_[0];
-    int a = 0;
-    for (int i = 1; i < n; ++i) {
-      if (dij_[static_cast<size_t>(i)] < d_min) {
-        a = i;
-        d_min = dij_[static_cast<size_t>(i)];
-      }
+    double d_min = 0.0;
+    int a = first_minimum(dij_table, n, std::numeric_limits<double>::infinity(), &d_min);
+    if (a < 0) {
+      // Every d_iJ is infinite or NaN: take slot 0, as FastJet's scan does.
+      a = 0;
+      d_min = dij_table[0];
     }
-    int b = brief_[static_cast<size_t>(a)].nn;
+    int b = nn[a];
     d_min *= inv_r2_;
 
     if (b >= 0) {
       // Keep b < a so that the merged jet, stored in slot b, never sits in the slot that the
       // last live jet is about to be moved out of.
       if (a < b) std::swap(a, b);
-      const int new_jet = merge_pair(brief_[static_cast<size_t>(a)].jet_index,
-                                     brief_[static_cast<size_t>(b)].jet_index, d_min);
+      const int new_jet = merge_pair(s_.jet_index[static_cast<size_t>(a)],
+                                     s_.jet_index[static_cast<size_t>(b)], d_min);
       set_info(b, new_jet);
     } else {
-      merge_beam(brief_[static_cast<size_t>(a)].jet_index, d_min);
+      merge_beam(s_.jet_index[static_cast<size_t>(a)], d_min);
     }
 
     // Shrink the table by moving the last live jet into slot a.
     --n;
     const int tail = n;
-    brief_[static_cast<size_t>(a)] = brief_[static_cast<size_t>(tail)];
-    dij_[static_cast<size_t>(a)] = dij_[static_cast<size_t>(tail)];
-
-    for (int i = 0; i < n; ++i) {
-      BriefJet& jet = brief_[static_cast<size_t>(i)];
-      // With b = -1 (beam merging) this also refreshes every jet without a neighbour, as FastJet.
-      if (jet.nn == a || jet.nn == b) {
-        set_nn_nocross(i, n);
-        dij_[static_cast<size_t>(i)] = dij(i);
-      }
-      if (b >= 0) {
-        const double dist = distance(i, b);
-        if (dist < jet.nn_dist && i != b) {
-          jet.nn_dist = dist;
-          jet.nn = b;
-          dij_[static_cast<size_t>(i)] = dij(i);
-        }
-        if (dist < brief_[static_cast<size_t>(b)].nn_dist && i != b) {
-          brief_[static_cast<size_t>(b)].nn_dist = dist;
-          brief_[static_cast<size_t>(b)].nn = i;
-        }
-      }
-      if (jet.nn == tail) jet.nn = a;
+    {
+      const size_t ka = static_cast<size_t>(a), kt = static_cast<size_t>(tail);
+      s_.rap[ka] = s_.rap[kt];
+      s_.phi[ka] = s_.phi[kt];
+      s_.scale[ka] = s_.scale[kt];
+      nn_dist[ka] = nn_dist[kt];
+      nn[ka] = nn[kt];
+      s_.jet_index[ka] = s_.jet_index[kt];
+      dij_table[ka] = dij_table[kt];
     }
-    if (b >= 0) dij_[static_cast<size_t>(b)] = dij(b);
+
+    if (b < 0) {
+      for (int i = 0; i < n; ++i) {
+        // This also refreshes every jet without a neighbour (nn = -1 = b), as FastJet does.
+        if (nn[i] == a || nn[i] == b) {
+          set_nn_nocross(i, n);
+          dij_table[i] = dij(i);
+        }
+        if (nn[i] == tail) nn[i] = a;
+      }
+      continue;
+    }
+
+    // The merged jet in slot b may become the nearest neighbour of any jet, and its own
+    // neighbour is the nearest of them. Its running minimum is kept in locals (stored back
+    // around i == b, the only iteration that reads it) so that the loop does not reload it.
+    distances_to(b, n, s_.dist.data());
+    double nn_dist_b = nn_dist[b];
+    int nn_b = nn[b];
+    for (int i = 0; i < n; ++i) {
+      if (i == b) {
+        nn_dist[b] = nn_dist_b;
+        nn[b] = nn_b;
+        if (nn[i] == a || nn[i] == b) {
+          set_nn_nocross(i, n);
+          dij_table[i] = dij(i);
+        }
+        if (nn[i] == tail) nn[i] = a;
+        nn_dist_b = nn_dist[b];
+        nn_b = nn[b];
+        continue;
+      }
+      if (nn[i] == a || nn[i] == b) {
+        set_nn_nocross(i, n);
+        dij_table[i] = dij(i);
+      }
+      const double d = dist[i];
+      if (d < nn_dist[i]) {
+        nn_dist[i] = d;
+        nn[i] = b;
+        dij_table[i] = dij(i);
+      }
+      if (d < nn_dist_b) {
+        nn_dist_b = d;
+        nn_b = i;
+      }
+      if (nn[i] == tail) nn[i] = a;
+    }
+    nn_dist[b] = nn_dist_b;
+    nn[b] = nn_b;
+    if (b >= 0) dij_table[b] = dij(b);
   }
 }
 
@@ -344,8 +417,8 @@ void cluster(const std::vector<PseudoJet>& particles, const JetDefinition& defin
 
 void cluster(const double* p4s, int64_t n_particles, const JetDefinition& definition,
              ClusterSequence& out) {
-  std::vector<PseudoJet> particles;
-  particles.reserve(static_cast<size_t>(n_particles));
+  std::vector<PseudoJet>& particles = out.scratch.particles;
+  particles.clear();
   for (int64_t i = 0; i < n_particles; ++i) {
     const double* row = p4s + 4 * i;
     particles.push_back(make_pseudojet(row[1], row[2], row[3], row[0]));

@@ -64,10 +64,19 @@ struct HistoryStep {
   static constexpr int kBeam = -1;
 };
 
+// Buffers of the nearest-neighbour search, kept between jets so that a batch allocates once
+// per thread. Structure of arrays so that the distance loops vectorise.
+struct ClusterScratch {
+  std::vector<double> rap, phi, scale, nn_dist, dij, dist, dist_other;
+  std::vector<int> nn, jet_index;
+  std::vector<PseudoJet> particles;
+};
+
 struct ClusterSequence {
   std::vector<PseudoJet> jets;
   std::vector<HistoryStep> history;
   int n_particles = 0;
+  ClusterScratch scratch;
 
   // Jet indices of the exclusive jets when the clustering stops at n jets (n <= n_particles),
   // in FastJet's order.

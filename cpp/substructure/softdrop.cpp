@@ -62,7 +62,10 @@ Result groom(const clustering::ClusterSequence& sequence, const Options& options
       const clustering::PseudoJet& jet = sequence.jets[static_cast<size_t>(current)];
       result.zg = z;
       result.rg = std::sqrt(delta_r2);
-      const double mu2 = std::max(j1.m2(), j2.m2()) / jet.m2();
+      // NOTE: fastjet-contrib divides by m^2 even when it is 0 (exactly collinear massless
+      // particles) and returns NaN; here mu = 0 in that case.
+      const double jet_m2 = jet.m2();
+      const double mu2 = jet_m2 > 0.0 ? std::max(j1.m2(), j2.m2()) / jet_m2 : 0.0;
       result.mu = mu2 >= 0.0 ? std::sqrt(mu2) : -std::sqrt(-mu2);
       break;
     }

@@ -4,7 +4,8 @@
 // Starting from the whole jet, undo the last C/A merging j -> (j1, j2) and keep j when
 //   z = min(pT1, pT2) / (pT1 + pT2) > z_cut (DeltaR_12 / R0)^beta,
 // otherwise continue into the harder (larger pT) branch. A jet reduced to one particle is
-// returned as that particle with z_g = R_g = mu = 0 (grooming mode). beta = 0 is the modified
+// returned as that particle with z_g = R_g = mu = 0 (grooming mode), and mu = 0 when the kept
+// jet has m^2 <= 0. beta = 0 is the modified
 // mass drop tagger (mMDT) without a mass-drop condition.
 #pragma once
 

@@ -26,6 +26,37 @@ def efp_compute(
     """Run a compiled EFP plan (jetfeat._efp_plan) on packed jets: (N, n_kappa * n_beta * F)."""
 
 # --- clustering, N-subjettiness, soft drop, Lund plane ---
+# Codes: algorithm 0 kt, 1 C/A, 2 anti-kt, 3 genkt; recombination 0 E-scheme, 1 WTA pT;
+# axes 0 kt, 1 ca, 2 wta_kt, 3 wta_ca, 4 onepass_kt, 5 onepass_wta_kt, 6 onepass_ca,
+# 7 onepass_wta_ca. n_threads <= 0 means all cores.
+import numpy as np
+
+def cluster_history(
+    p4s: np.ndarray, offsets: np.ndarray, algorithm: int, R: float, p: float,
+    recombination: int, n_threads: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def exclusive_subjets(
+    p4s: np.ndarray, offsets: np.ndarray, algorithm: int, R: float, p: float,
+    recombination: int, n_subjets: int, dcut: float, n_threads: int,
+) -> tuple[np.ndarray, np.ndarray]: ...
+def exclusive_dmerge(
+    p4s: np.ndarray, offsets: np.ndarray, algorithm: int, R: float, p: float,
+    recombination: int, n_max: int, n_threads: int,
+) -> np.ndarray: ...
+def nsubjettiness(
+    p4s: np.ndarray, offsets: np.ndarray, n_max: int, beta: float, axes: int, normalized: bool,
+    R0: float, n_threads: int,
+) -> np.ndarray: ...
+def soft_drop(
+    p4s: np.ndarray, offsets: np.ndarray, zcut: float, beta: float, R0: float, n_threads: int,
+) -> np.ndarray: ...
+def iterated_soft_drop(
+    p4s: np.ndarray, offsets: np.ndarray, zcut: float, beta: float, R0: float, theta_cut: float,
+    n_threads: int,
+) -> np.ndarray: ...
+def lund_primary(
+    p4s: np.ndarray, offsets: np.ndarray, n_threads: int,
+) -> tuple[np.ndarray, np.ndarray]: ...
 
 # --- kinematics, ECFs, angularities ---
 import numpy as _np

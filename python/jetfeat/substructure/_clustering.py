@@ -184,6 +184,15 @@ def clustering_history(jets, *, algorithm: str = "cambridge", R: float = RECLUST
 
 
 def _kt_splitting(batch: JetBatch, n_jobs: int, R: float = 1.0, n_max: int = 2) -> dict:
+    """Compute the kT splitting scales sqrt(d_{n,n+1}) in GeV, n = 1..n_max.
+
+    d_{n,n+1} is the d_ij of the exclusive kT (E-scheme) merging that takes n + 1 jets to n,
+    0 for a jet with n or fewer particles. R defaults to 1.0 (the ATLAS convention).
+
+    References
+    ----------
+    J. M. Butterworth, B. E. Cox, J. R. Forshaw, arXiv:hep-ph/0201098.
+    """
     R = check_positive("R", R)
     if int(n_max) != n_max or n_max < 1:
         raise ValueError(f"n_max must be an int >= 1, got {n_max!r}")
@@ -195,12 +204,6 @@ def _kt_splitting(batch: JetBatch, n_jobs: int, R: float = 1.0, n_max: int = 2) 
         for n in range(1, int(n_max) + 1)
     }
 
-
-_kt_splitting.__doc__ = """kT splitting scales sqrt(d_{n,n+1}) in GeV (0 for a jet with <= n particles).
-
-Parameters: R (default 1.0, the ATLAS convention), n_max (default 2: sqrt_d12 and sqrt_d23).
-Reference: J. M. Butterworth, B. E. Cox, J. R. Forshaw, arXiv:hep-ph/0201098.
-"""
 
 register(Family("kt_splitting", _kt_splitting, {"R": 1.0, "n_max": 2},
                 "kT splitting scales sqrt(d12), sqrt(d23) [GeV] of exclusive kT (E-scheme)"))

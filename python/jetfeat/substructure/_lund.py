@@ -12,8 +12,8 @@ harder, gives
 
 with phi_2 - phi_1 wrapped into (-pi, pi]. The Lund plane coordinates are (ln 1/Delta, ln kT).
 
-Summary features (family ``lund``): ``lund_nprimary`` (number of primary declusterings, M - 1
-for M particles), ``lund_nprimary_kt1`` (those with kT > 1 GeV; the cut is in the name),
+Summary features (family ``lund``): ``lund_nprimary`` (number of primary declusterings, at
+most M - 1 for M particles), ``lund_nprimary_kt1`` (those with kT > 1 GeV; the cut is in the name),
 ``lund_ktmax`` (largest primary kT in GeV, 0 for a one-particle jet), ``lund_lnktmax``
 (its logarithm, 0 for a one-particle jet) and ``lund_z_ktmax``, ``lund_delta_ktmax`` (z and
 Delta of that declustering, 0 for a one-particle jet).
@@ -57,7 +57,8 @@ def lund_plane(jets, *, coords: str = "epxpypz", n_jobs: int | None = None,
     Returns
     -------
     awkward.Array or dict of ndarray
-        kt and m in GeV, delta and psi in radians (psi in (-pi, pi]).
+        kt and m in GeV, delta and psi in radians (psi in (-pi, pi]). An exactly collinear
+        splitting (Delta = 0) has ln_inv_delta = +inf and ln_kt = -inf.
 
     Notes
     -----
@@ -71,7 +72,10 @@ def lund_plane(jets, *, coords: str = "epxpypz", n_jobs: int | None = None,
     batch = prepare_batch(jets, coords)
     rows, offsets = _core.lund_primary(batch.p4s, batch.offsets, _threads(n_jobs))
     fields = {name: rows[:, i].copy() for i, name in enumerate(_FIELDS)}
-    fields = {"ln_inv_delta": -np.log(fields["delta"]), "ln_kt": np.log(fields["kt"]), **fields}
+    # An exactly collinear splitting (Delta = 0) gives ln 1/Delta = +inf and ln kT = -inf.
+    with np.errstate(divide="ignore"):
+        fields = {"ln_inv_delta": -np.log(fields["delta"]), "ln_kt": np.log(fields["kt"]),
+                  **fields}
     if library == "numpy":
         return {**fields, "offsets": offsets}
     if library != "awkward":
