@@ -38,8 +38,9 @@ def random_jets(rng):
     jets = []
     for m in (1, 2, 3, 12, 50):
         pt = rng.exponential(20.0, m) + 0.1
-        rows = np.stack([pt, rng.normal(-0.4, 0.3, m), np.angle(np.exp(1j * rng.normal(3.0, 0.3, m))),
-                         rng.choice([0.0, 0.13957], m)], axis=1)
+        phi = np.angle(np.exp(1j * rng.normal(3.0, 0.3, m)))
+        rows = np.stack([pt, rng.normal(-0.4, 0.3, m), phi, rng.choice([0.0, 0.13957], m)],
+                        axis=1)
         jets.append(rows)
     return as_jet_batch(jets, coords="ptyphim")
 
@@ -64,7 +65,8 @@ def test_named_angularity_defaults(random_jets):
                              "lambda_kappa1_beta2", "lambda_kappa0_beta0"]
     np.testing.assert_array_equal(columns["lambda_kappa0_beta0"], random_jets.counts)
     by_name = angularities(random_jets, pairs=["LHA", "width"])
-    np.testing.assert_array_equal(by_name["lambda_kappa1_beta0.5"], columns["lambda_kappa1_beta0.5"])
+    np.testing.assert_array_equal(by_name["lambda_kappa1_beta0.5"],
+                                  columns["lambda_kappa1_beta0.5"])
 
 
 def test_shapes_match_numpy_and_identities(random_jets):

@@ -1,4 +1,4 @@
-"""Energy correlation functions against brute-force sums, fastjet-contrib 1.051 and its .ref files."""
+"""ECFs against brute-force sums, fastjet-contrib 1.051 and its example output."""
 
 from __future__ import annotations
 
@@ -258,7 +258,8 @@ def test_standard_preset_names(pythia_batch):
 @pytest.mark.parametrize("beta, alpha", [(1.0, 2.0), (2.0, 1.0), (0.5, 1.0)],
                          ids=["beta1", "beta2", "beta0.5"])
 def test_ecf_matches_fastjet_contrib_on_pythia(pythia_batch, beta, alpha):
-    batch = pythia_batch.select(slice(0, 60))
+    # All 200 jets at beta = 1; 60 jets for the other exponents keep the suite fast.
+    batch = pythia_batch if beta == 1.0 else pythia_batch.select(slice(0, 60))
     expected = reference_values(batch, beta, alpha, 3)
     b = f"_beta{beta:g}"
     columns = energy_correlation_functions(batch, beta=beta, alpha=alpha)
@@ -437,4 +438,39 @@ def test_example_ref_pt_r_tables(fjcontrib_dir):
                     _assert_printed(general[key][0], printed, f"jet {jet} {key}")
                     checked += 1
     assert jet == 1
-    assert checked > 150
+    # Per jet: 24 ECF(N), 18 C1/C2/D2, 36 N2/N3/M2/U1/U2/U3, 20 generalised D2, 10 ECFG cells.
+    assert checked == 216
+
+
+# --- energyflow: e_N are complete-graph EFPs divided by N! -----------------------------------
+
+COMPLETE_GRAPHS = {
+    2: [(0, 1)],
+    3: [(0, 1), (0, 2), (1, 2)],
+    4: [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)],
+}
+
+
+@pytest.mark.parametrize("beta", [0.5, 1.0, 2.0], ids=lambda b: f"beta{b}")
+def test_e_n_match_energyflow_complete_graphs(pythia_batch, beta):
+    # EFPs sum over all ordered N-tuples with theta_ii = 0, so each unordered tuple appears N!
+    # times: e_N = EFP(K_N) / N! with the hadronic measure (pT, y, phi) and kappa = 1.
+    energyflow = pytest.importorskip("energyflow")
+    order = np.argsort(pythia_batch.counts, kind="stable")[:8]
+    batch = pythia_batch.select(order)
+    columns = energy_correlation_functions(batch, beta=beta, n_max=4)
+    for n, graph in COMPLETE_GRAPHS.items():
+        efp = energyflow.EFP(graph, measure="hadr", beta=beta, normed=True, coords="ptyphim")
+        for i in range(batch.n_jets):
+            expected = efp.compute(batch.jet(i)[1]) / math.factorial(n)
+            assert columns[f"e{n}_beta{beta:g}"][i] == pytest.approx(expected, rel=1e-11), (n, i)
+
+
+def test_large_jet_warns_about_cost(rng):
+    from jetfeat._warnings import PerformanceWarning
+
+    batch = as_jet_batch(random_jet(rng, 1001), coords="ptyphim")
+    with pytest.warns(PerformanceWarning, match="1001 constituents"):
+        energy_correlation_functions(batch, n_max=3)
+    columns = energy_correlation_functions(batch, n_max=2)
+    assert columns["e2_beta1"][0] > 0.0

@@ -121,3 +121,9 @@ def test_core_kinematics_rejects_bad_shape():
 def test_positive_values_rejects(bad):
     with pytest.raises(ValueError, match="beta"):
         positive_values(bad, "beta")
+
+
+@pytest.mark.parametrize("bad", ["1.5", [1.0, "x"], [None]])
+def test_positive_values_rejects_non_numbers(bad):
+    with pytest.raises(TypeError, match="beta"):
+        positive_values(bad, "beta")

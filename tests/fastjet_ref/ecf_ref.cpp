@@ -4,7 +4,7 @@
 // Input: the number of jets, then per jet its particle count M and M lines "px py pz E" (GeV).
 // Usage:
 //   ecf_ref values BETA ALPHA N_MAX   one line of %.17g values per jet, after a "columns" line
-//   ecf_ref time WHAT BETA REPEATS    microseconds per jet for WHAT in {ecf123, c2d2, ecf4}
+//   ecf_ref time WHAT BETA REPEATS    microseconds per jet for WHAT in {ecf123, c2d2, ecf4, n2m2}
 // Lines that start with '#' (the FastJet banner) are not part of the output format.
 #include <chrono>
 #include <cstdio>
@@ -107,8 +107,11 @@ int print_timing(const std::vector<PseudoJet>& jets, const std::string& what, do
         checksum += EnergyCorrelatorD2(beta, measure, strategy)(jet);
       } else if (what == "ecf4") {
         checksum += EnergyCorrelator(4, beta, measure, strategy)(jet);
+      } else if (what == "n2m2") {
+        checksum += EnergyCorrelatorN2(beta, measure, strategy)(jet);
+        checksum += EnergyCorrelatorM2(beta, measure, strategy)(jet);
       } else {
-        std::fprintf(stderr, "unknown timing target %s; use ecf123, c2d2 or ecf4\n", what.c_str());
+        std::fprintf(stderr, "unknown timing target %s; use ecf123, c2d2, ecf4 or n2m2\n", what.c_str());
         return 2;
       }
     }

@@ -34,6 +34,8 @@ NAMED_ANGULARITIES = {
     "mass": (1.0, 2.0),
     "multiplicity": (0.0, 0.0),
 }
+# NOTE: only the E-scheme axis is available. A winner-take-all axis needs the reclustering kernel
+# of the clustering family, which this module does not use yet.
 _AXES = ("escheme",)
 
 
@@ -125,6 +127,13 @@ def angularities(batch: JetBatch, n_threads: int = 1, *,
     ----------
     .. [1] A. Larkoski, J. Thaler, W. Waalewijn, "Gaining (mutual) information about
        quark/gluon discrimination", arXiv:1408.3122.
+
+    Examples
+    --------
+    >>> from jetfeat.substructure import compute
+    >>> options = {"angularities": {"pairs": ["LHA", (2, 0)], "jet_radius": 0.4}}
+    >>> table = compute(jets, options)  # doctest: +SKIP
+    >>> table["lambda_kappa1_beta0.5"], table["lambda_kappa2_beta0"]  # doctest: +SKIP
     """
     _check_axis(axis)
     pairs = _pairs(pairs)
@@ -171,8 +180,8 @@ def jet_shapes(batch: JetBatch, n_threads: int = 1, *, axis: str = "escheme"
     -----
     pT_D^2 is the angularity lambda^2_0 (not collinear safe); girth is R times the width
     lambda^1_1 and IRC safe. Girth divides by the scalar pT sum of the constituents, not by the
-    jet pT. Planar flow is IRC safe, near 0 for linear (two-prong) energy flow and near 1 for
-    isotropic flow; the overall factor 1/m_J of the original definition cancels in the ratio.
+    jet pT. Planar flow is IRC safe. It is near 0 for linear (two-prong) energy flow and near 1 for
+    isotropic flow. The overall factor 1/m_J of the original definition cancels in the ratio.
     An empty jet, or one with zero scalar pT sum, gets pT_D = girth = 0. Planar flow is 0 when
     tr(I) <= 1e-12 sum_i |p_i|^2 / E_i, that is when every constituent lies within about 1e-6 rad
     of the axis (for example a one-particle jet), where I holds only rounding noise. Cost O(M)

@@ -24,10 +24,12 @@ e2 = e3 = C1 = C2 = D2 = 0, and a two-particle jet has e3 = C2 = D2 = 0.
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 
 from .. import _core
+from .._warnings import PerformanceWarning
 from ..jets import JetBatch
 from ._kinematics import format_parameter, positive_values
 from ._registry import Family, add_to_preset, register
@@ -46,6 +48,23 @@ def _normalised(ecfs: np.ndarray) -> np.ndarray:
     """Return e_N = ECF(N) / ECF(1)^N for the columns N = 1..n_max of ``ecfs``."""
     powers = np.arange(1, ecfs.shape[1] + 1)
     return safe_ratio(ecfs, ecfs[:, :1] ** powers)
+
+
+# Above this multiplicity a jet's angle matrices (two M x M float64 arrays per thread) pass
+# 16 MB and ECF(3) costs more than 1.7e8 multiply-adds, so a PerformanceWarning is emitted first.
+_LARGE_MULTIPLICITY = 1000
+
+
+def _warn_if_large(batch: JetBatch, n: int) -> None:
+    largest = int(batch.counts.max(initial=0))
+    if n >= 3 and largest > _LARGE_MULTIPLICITY:
+        warnings.warn(
+            f"a jet has {largest} constituents: N = {n} correlators cost O(M^{n}) time and "
+            f"{16 * largest**2 / 1e6:.0f} MB of scratch per thread; trim soft constituents or "
+            "use n_max=2 if this is not intended",
+            PerformanceWarning,
+            stacklevel=3,
+        )
 
 
 def _check_n_max(n_max, low: int, high: int) -> int:
@@ -90,7 +109,9 @@ def energy_correlation_functions(batch: JetBatch, n_threads: int = 1, *, beta=1.
     ECFs with beta > 0 are IRC safe; C2 and D2 are not IRC safe on their own but are Sudakov
     safe. A ratio with a zero denominator (all pairs collinear, for example a one-particle
     jet) is 0. Cost per jet: O(M^2) for e2, O(M^3) for e3 and O(M^4) for e4 with M constituents;
-    the fastjet-contrib loops have the same order with larger constants.
+    the fastjet-contrib loops have the same order with larger constants. Scratch memory is two
+    M x M float64 matrices per thread; a PerformanceWarning is emitted for n_max >= 3 when a jet
+    has more than 1000 constituents.
 
     References
     ----------
@@ -98,12 +119,19 @@ def energy_correlation_functions(batch: JetBatch, n_threads: int = 1, *, beta=1.
        substructure", arXiv:1305.0007.
     .. [2] A. Larkoski, I. Moult, D. Neill, "Power counting to better jet observables",
        arXiv:1409.6298.
+
+    Examples
+    --------
+    >>> from jetfeat.substructure import compute
+    >>> table = compute(jets, {"ecf": {"beta": [1.0, 2.0], "alpha": 1.0}})  # doctest: +SKIP
+    >>> table["D2_beta1"], table["D2_alpha1_beta2"]  # doctest: +SKIP
     """
     betas = positive_values(beta, "beta")
     n_max = _check_n_max(n_max, 1, 4)
     alphas = () if alpha is None else positive_values(alpha, "alpha")
     if alphas and n_max < 3:
         raise ValueError(f"alpha={alpha!r} needs e3: set n_max >= 3 (got n_max={n_max})")
+    _warn_if_large(batch, n_max)
 
     columns: dict[str, np.ndarray] = {}
     normalised_by_beta: dict[float, np.ndarray] = {}
@@ -170,15 +198,23 @@ def generalized_energy_correlation_functions(batch: JetBatch, n_threads: int = 1
     -----
     The v_e_N are IRC safe for beta > 0; the ratios are Sudakov safe. A ratio with a zero
     denominator is 0, and every v_e_N of a jet with zero scalar pT sum is 0. Cost per jet
-    O(M^3) for N = 3 and O(M^4) for N = 4 (each quadruple sorts its six angles).
+    O(M^3) for N = 3 and O(M^4) for N = 4 (each quadruple sorts its six angles). A
+    PerformanceWarning is emitted when a jet has more than 1000 constituents.
 
     References
     ----------
     .. [1] I. Moult, L. Necib, J. Thaler, "New angles on energy correlation functions",
        arXiv:1609.07483.
+
+    Examples
+    --------
+    >>> from jetfeat.substructure import compute
+    >>> table = compute(jets, {"ecf_generalized": {"beta": 1.0}})  # doctest: +SKIP
+    >>> table["N2_beta1"], table["M2_beta1"]  # doctest: +SKIP
     """
     betas = positive_values(beta, "beta")
     n_max = _check_n_max(n_max, 2, 4)
+    _warn_if_large(batch, n_max)
 
     columns: dict[str, np.ndarray] = {}
     for b in betas:

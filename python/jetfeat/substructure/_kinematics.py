@@ -33,13 +33,20 @@ def positive_values(value, name: str) -> tuple[float, ...]:
     ------
     ValueError
         If any entry is not finite or not > 0, or the iterable is empty.
+    TypeError
+        If ``value`` is a string or an entry is not a number.
     """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name}={value!r} is a string; give a number or a list of numbers")
     values = tuple(value) if isinstance(value, Iterable) else (value,)
     if not values:
         raise ValueError(f"{name} is empty; give at least one value, for example {name}=1.0")
     result = []
     for entry in values:
-        number = float(entry)
+        try:
+            number = float(entry)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name}={entry!r} is not a number") from error
         if not math.isfinite(number) or number <= 0.0:
             raise ValueError(f"{name}={entry!r} is invalid; it must be a finite number > 0")
         result.append(number)
