@@ -178,6 +178,16 @@ def test_identical_samples_give_one(rng):
             1.0, rel=RTOL)
 
 
+def test_fast_matches_pairwise_for_independent_samples(rng):
+    # dCov^2 is of order 1/n here, a small difference of order-1 sums: the regime where the
+    # O(n log n) path loses digits first.
+    x, y = rng.normal(size=3000), rng.normal(size=3000)
+    for target in (y, (y > 0.3).astype(float)):
+        fast = disco.distance_covariance_sqr(x, target, method="fast")
+        pairwise = disco.distance_covariance_sqr(x, target, method="pairwise")
+        assert fast == pytest.approx(pairwise, rel=RTOL)
+
+
 # --- weights -----------------------------------------------------------------------------------
 
 
@@ -277,11 +287,11 @@ def test_results_independent_of_threads(rng):
     x, y = continuous_pair(rng, 700, p=3, q=1)
     _, labels = labelled_sample(rng, 700)
     for target in (y[:, 0], labels):
-        one = disco.distance_stats_sqr(x, target, n_jobs=1)
-        assert disco.distance_stats_sqr(x, target, n_jobs=2) == one
-        assert disco.distance_stats_sqr(x, target, n_jobs=-1) == one
-    one = disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=1)
-    assert disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=2) == one
+        serial = disco.distance_stats_sqr(x, target, n_jobs=1)
+        assert disco.distance_stats_sqr(x, target, n_jobs=2) == serial
+        assert disco.distance_stats_sqr(x, target, n_jobs=-1) == serial
+    serial = disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=1)
+    assert disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=2) == serial
 
 
 # --- batched candidate scoring -----------------------------------------------------------------
@@ -371,9 +381,28 @@ def test_scores_single_block_uses_all_events(rng):
 
 def test_scores_independent_of_threads(rng):
     selected, candidates, labels = scoring_sample(rng, c=21)
-    one = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=1)
-    two = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=2)
-    np.testing.assert_array_equal(one, two)
+    serial = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=1)
+    threaded = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=2)
+    np.testing.assert_array_equal(serial, threaded)
+
+
+def test_scores_with_tied_events_match_dcor(rng):
+    # Integer-valued features put many event pairs at distance exactly 0.
+    _, candidates, labels = scoring_sample(rng)
+    candidates = np.round(2.0 * candidates)
+    blocks = blocks_of(len(labels), 300)
+    scores = disco.score_candidates(None, candidates, labels, block_size=300,
+                                    affine_invariant=False)
+    expected = [np.mean([dcor.distance_correlation_sqr(candidates[b, c], labels[b])
+                         for b in blocks]) for c in range(candidates.shape[1])]
+    np.testing.assert_allclose(scores, expected, rtol=RTOL)
+    selected = np.round(candidates[:, :1] + rng.normal(size=(len(labels), 1)))
+    scores = disco.score_candidates(selected, candidates[:, 1:], labels, block_size=300,
+                                    affine_invariant=False)
+    expected = [np.mean([dcor.distance_correlation_sqr(
+        np.column_stack([selected[b], candidates[b, c]]), labels[b]) for b in blocks])
+        for c in range(1, candidates.shape[1])]
+    np.testing.assert_allclose(scores, expected, rtol=RTOL)
 
 
 def test_dependent_candidates_score_zero(rng, caplog):

@@ -32,9 +32,10 @@ struct DcovStats {
 // dcor 0.7.
 double correlation_sqr(const DcovStats& stats);
 
-// 1-D x against 1-D y in O(n log n). Pair sums over |x_i - x_j| |y_i - y_j| come from a Fenwick
-// tree over the ranks of y, visited in increasing x (the dominance-sum scheme of Huo and Szekely,
-// Technometrics 58 (2016) 435, arXiv:1410.1503). `weights` has n non-negative entries.
+// 1-D x against 1-D y in O(n log n) time and O(n) memory. The pair sum over
+// |x_i - x_j| |y_i - y_j| splits into dominance sums (Huo and Szekely, arXiv:1410.1503), which a
+// merge sort by y over the events in x order collects (Chaudhuri and Hu, arXiv:1810.11332).
+// `weights` has n non-negative entries; the merges of one level run in parallel.
 DcovStats dcov_stats_1d(const double* x, const double* y, const double* weights, std::int64_t n,
                         int n_threads);
 
