@@ -69,3 +69,25 @@ def test_extract_memory_bounded(tmp_path, benchmark):
     last = jio.read_rows(big, (N_CHUNKS - 1) * CHUNK, N_CHUNKS * CHUNK)
     direct = features.jet_kinematics(last.jets)
     np.testing.assert_array_equal(frame["jet_mass"].to_numpy()[-CHUNK:], direct["jet_mass"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", ["efp-d5", "standard"])
+def test_extract_throughput(tmp_path, benchmark, preset):
+    rng = np.random.default_rng(11)
+    path = _write_file(tmp_path / "jets.h5", 1, rng)
+    chunk = CHUNK // 4
+
+    def run():
+        return features.extract(path, preset, tmp_path / "out", chunk_size=chunk, n_jobs=-1,
+                                resume=False, progress=False)
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    seconds = benchmark.stats.stats.mean
+    print(f"\n{preset}: {CHUNK} jets in {seconds:.2f} s = {CHUNK / seconds:.0f} jets/s "
+          f"(chunks of {chunk}, n_jobs=-1)")
+
+    frame = features.read_features(tmp_path / "out")
+    feature_set = features.get_feature_set(preset)
+    direct = feature_set.compute(jio.read_landscape(path).jets)
+    np.testing.assert_array_equal(frame[feature_set.names].to_numpy(), direct.to_numpy())

@@ -11,6 +11,7 @@ import pytest
 from jetfeat import features
 from jetfeat import io as jio
 from jetfeat.cli import main as cli_main
+from jetfeat.jets import as_jet_batch
 
 
 def _random_jets(rng, n_jets=45, width=10):
@@ -130,6 +131,27 @@ def test_efp_preset_matches_efpset(rng):
     np.testing.assert_allclose(table.to_numpy(), direct.compute(jets), rtol=1e-12)
 
 
+def test_efp_d5_preset_matches_efpset(rng):
+    efp = pytest.importorskip("jetfeat.efp", reason="the EFP module is not merged yet")
+    jets, _ = _random_jets(rng)
+    table = features.get_feature_set("efp-d5").compute(jets)
+    direct = efp.EFPSet(dmax=5, prime=True, kappas=[1.0], betas=[0.5, 1.0, 2.0])
+    assert table.names == ["jet_pt", "jet_mass", *direct.feature_names]
+    np.testing.assert_array_equal(table.to_numpy()[:, 2:], direct.compute(jets))
+
+
+def test_pool_preset_sizes():
+    pytest.importorskip("jetfeat.efp", reason="the EFP module is not merged yet")
+    pool = features.get_feature_set("discoffs-pool").names
+    assert len(pool) == 7350 + 2
+    assert pool[:2] == ["jet_pt", "jet_mass"]
+    assert all(name.startswith("efp_") for name in pool[2:])
+    chi3 = features.get_feature_set("discoffs-pool-chi3").names
+    assert set(chi3) < set(pool)
+    # The chi = 4 graphs (those containing K4) are the ones the chi <= 3 pool drops.
+    assert (len(pool) - len(chi3)) % 15 == 0
+
+
 def test_substructure_preset_matches_registry(rng):
     from jetfeat import substructure
 
@@ -235,6 +257,31 @@ def test_extract_several_files_with_weights(tmp_path, rng):
     np.testing.assert_array_equal(frame["label"], labels)
     np.testing.assert_allclose(frame["jet_mass"], features.jet_kinematics(jets)["jet_mass"],
                                rtol=1e-12)
+
+
+def test_extract_jetclass_class_selection(tmp_path, rng):
+    import awkward as ak
+    import uproot
+
+    jets, labels = _random_jets(rng)
+    batch = as_jet_batch(jets)
+    higgs = (labels == 0) & (np.arange(len(labels)) % 2 == 0)
+    branches = {name: ak.unflatten(np.ascontiguousarray(batch.p4s[:, k]), batch.counts)
+                for k, name in enumerate(("part_energy", "part_px", "part_py", "part_pz"))}
+    branches["label_Tbqq"] = labels == 1
+    branches["label_Hbb"] = higgs
+    branches["label_QCD"] = (labels == 0) & ~higgs
+    with uproot.recreate(tmp_path / "mixed.root") as handle:
+        handle["tree"] = branches
+    output = features.extract(tmp_path / "mixed.root", "kinematics", tmp_path / "out",
+                              chunk_size=20, signal="label_Tbqq", background=["label_QCD"],
+                              progress=False)
+    frame = features.read_features(output)
+    np.testing.assert_array_equal(frame["label"], labels[~higgs])
+    # The reader returns float32, which leaves up to about 0.01 GeV of mass on a massless jet.
+    np.testing.assert_allclose(frame["jet_mass"],
+                               features.jet_kinematics(jets[~higgs])["jet_mass"], rtol=1e-5,
+                               atol=1e-2)
 
 
 def test_cli_extract(tmp_path, dataset, capsys):

@@ -115,3 +115,31 @@ def test_physics_sanity(tmp_path):
     assert np.all(np.diff(histogram) < 0)
     multiplicity = np.any(data.jets != 0, axis=2).sum(axis=1)
     assert multiplicity[top].mean() > multiplicity[qcd].mean()
+
+
+@pytest.mark.slow
+def test_w_jet_mass_peak(tmp_path):
+    jets, truth, _ = generate.generate_jets(150, "w", seed=21)
+    mass = features.jet_kinematics(jets)["jet_mass"]
+    assert 65.0 < np.median(mass) < 95.0
+    # The matched W is on its Breit-Wigner (width about 2.1 GeV), so allow a tail.
+    truth = truth.astype(np.float64)
+    truth_mass = np.sqrt(np.maximum(truth[:, 0] ** 2 - (truth[:, 1:] ** 2).sum(axis=1), 0.0))
+    assert abs(np.median(truth_mass) - 80.4) < 2.0
+    assert np.mean(np.abs(truth_mass - 80.4) < 10.0) > 0.9
+
+
+def test_generated_arrays_survive_file_and_extraction(tmp_path):
+    top, _, _ = generate.generate_jets(3, "top", seed=31)
+    qcd, _, _ = generate.generate_jets(3, "qcd", seed=32)
+    jets = np.concatenate([top, qcd])
+    labels = np.array([1, 1, 1, 0, 0, 0])
+    path = jio.write_landscape(tmp_path / "gen.h5", jets, labels)
+    np.testing.assert_array_equal(jio.read_landscape(path).jets, jets)
+
+    output = features.extract(path, "standard", tmp_path / "out", chunk_size=4,
+                              progress=False)
+    frame = features.read_features(output)
+    direct = features.get_feature_set("standard").compute(jets)
+    np.testing.assert_array_equal(frame[direct.names].to_numpy(), direct.to_numpy())
+    np.testing.assert_array_equal(frame["label"], labels)

@@ -68,7 +68,8 @@ PRESETS: dict[str, dict] = {
     "discoffs-pool": {"kinematics": True, "efp": [{"pool": "discoffs"}]},
     "standard": {"substructure": "standard"},
     "substructure": {"substructure": "all"},
-    "all": {"kinematics": True, "efp": [{"pool": "discoffs"}], "substructure": "all"},
+    # The substructure "all" set brings its own jet pT and mass (columns pT and m).
+    "all": {"efp": [{"pool": "discoffs"}], "substructure": "all"},
 }
 
 _CONFIG_KEYS = {"kinematics", "efp", "substructure"}
@@ -383,11 +384,11 @@ def get_feature_set(name_or_config) -> FeatureSet:
 # ---------------------------------------------------------------------------------------------
 
 
-def _plan(files: list[Path], chunk_size: int, reader_options: dict) -> list[dict]:
+def _plan(inputs: list[dict], chunk_size: int) -> list[dict]:
     """Return one task per (file, row range): the unit of work, output and resumption."""
     tasks = []
-    for file_index, path in enumerate(files):
-        n_jets = jio.count_jets(path, **jio._count_options(reader_options))
+    for file_index, record in enumerate(inputs):
+        path, n_jets = record["path"], record["n_jets"]
         for chunk_index, start in enumerate(range(0, n_jets, chunk_size)):
             tasks.append({
                 "path": str(path), "file_index": file_index, "chunk_index": chunk_index,
@@ -440,7 +441,7 @@ def _prepare_output(output: Path, manifest: dict, resume: bool) -> None:
         if resume and not same:
             differing = [key for key in _RESUME_KEYS if old.get(key) != manifest[key]]
             raise ValueError(
-                f"{output}: holds an extraction with different {differing}; pass another "
+                f"{output}: contains an extraction with different {differing}; pass another "
                 "output directory, or resume=False (--no-resume) to replace it."
             )
         if not resume:
@@ -479,7 +480,9 @@ def extract(input, feature_set, output, *, chunk_size: int = 10_000, n_jobs: int
         column per feature plus ``label`` (and ``weight`` when the input has weights), and the
         manifest ``_jetfeat_manifest.json``. Read it back with :func:`read_features`.
     chunk_size : int, default=10000
-        Jets per chunk. Peak memory is about one chunk of input plus its feature columns.
+        Jets per chunk. Peak memory is about one chunk of input plus its feature columns,
+        ``chunk_size * len(names) * 8`` bytes: 590 MB for the 7,352 columns of
+        ``"discoffs-pool"`` at the default, so lower it on small machines.
     n_jobs : int, default=None
         C++ threads per chunk: None means 1, -1 means all cores.
     resume : bool, default=True
@@ -526,7 +529,7 @@ def extract(input, feature_set, output, *, chunk_size: int = 10_000, n_jobs: int
         "reader_options": reader_options,
     }
     _prepare_output(output, manifest, resume)
-    tasks = _plan(files, chunk_size, reader_options)
+    tasks = _plan(manifest["inputs"], chunk_size)
     todo = [task for task in tasks if not (output / task["part"]).is_file()]
     done_jets = sum(t["stop"] - t["start"] for t in tasks) - sum(t["stop"] - t["start"]
                                                                  for t in todo)

@@ -292,7 +292,7 @@ def _landscape_rows(path: Path, start: int, stop: int | None, key: str,
         block, columns = layout.indices(names)
 
         # The landscape order (E_0, PX_0, PY_0, PZ_0, E_1, ...) is one contiguous column
-        # range, read as a single hyperslab; any other order reads the rows, then gathers.
+        # range, so it is read as a single hyperslab. Any other order reads rows, then gathers.
         dataset = layout.group[block]
         if np.array_equal(columns, np.arange(columns[0], columns[0] + columns.size)):
             jets = dataset[start:stop, columns[0]:columns[0] + columns.size]
@@ -692,7 +692,7 @@ _NPZ_WEIGHTS = ("weights", "weight", "w")
 class _NpzMember:
     """Row-range reads of one array stored in an ``.npz`` without loading the whole array.
 
-    ``np.savez`` stores members uncompressed, so a row range is one seek and one read; a
+    ``np.savez`` stores members uncompressed, so a row range is one seek and one read. A
     compressed member (``np.savez_compressed``) is decompressed up to the range on each read.
     """
 
