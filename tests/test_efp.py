@@ -159,3 +159,16 @@ def test_single_efp_matches_set(rng):
     grid = EFP(k4, kappas=(0.5, 1.0), betas=(1.0, 2.0)).compute(jets)
     assert grid.shape == (3, 4)
     np.testing.assert_allclose(grid[:, 1], single, rtol=0, atol=0)
+
+
+def test_catalogue_selection_matches_energyflow(rng):
+    from jetfeat._multigraphs import token_of
+
+    jets = random_jets(rng, 2, 6)
+    ours = EFPSet("d<=5", kappa=0.5, beta=2.0)
+    reference = energyflow_set(5, kappa=0.5, beta=2.0)
+    reference_tokens = [token_of(graph) for graph in graphs_up_to(5)]
+    assert sorted(ours.tokens) == sorted(reference_tokens)
+    order = [reference_tokens.index(token) for token in ours.tokens]
+    expected = np.array([reference.compute(jet) for jet in jets])[:, order]
+    np.testing.assert_allclose(ours.compute(jets), expected, rtol=RTOL)

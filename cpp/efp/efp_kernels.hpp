@@ -70,44 +70,51 @@ inline void matvec(double* out, const double* a, const double* w, int m, int ld)
   for (int k = rows; k < ld; ++k) out[k] = 0.0;
 }
 
-// Rows per register block of the GEMM micro-kernel, and columns (two vectors) per block. The
-// AVX-512 block of 8 x 16 keeps 16 accumulators, two B vectors and one broadcast in registers.
+// Rows per register block of the GEMM micro-kernel; a block spans two vectors of columns
+// (one at the right edge). The AVX-512 block of 8 x 16 keeps 16 accumulators, two B vectors and
+// one broadcast in registers.
 constexpr int kBlockRows = kLanes == 8 ? 8 : 4;
-constexpr int kBlockCols = 2 * kLanes;
 
-// Leading dimension for m particles: a multiple of both block sizes (at least one block).
+// Leading dimension for m particles: a multiple of the row block and of the vector width.
 inline int leading_dimension(int m) {
-  const int multiple = kBlockCols > kBlockRows ? kBlockCols : kBlockRows;
+  const int multiple = kLanes > kBlockRows ? kLanes : kBlockRows;
   return round_up(m > 0 ? m : 1, multiple);
 }
 
-// Calls sink(k, l, acc0, acc1) for every register block, where acc0 and acc1 hold
-// sum_j a_kj bt_jl for columns l .. l + kLanes and l + kLanes .. l + 2 kLanes. With
-// upper = true only blocks that reach the diagonal or lie above it (some column >= its first
-// row) are computed. The inner loop broadcasts a_kj and runs over contiguous rows of bt.
+template <int kVectors, class Sink>
+inline void gemm_nn_block(const double* ar, const double* bc, int m, int ld, int k, int l,
+                          Sink& sink) {
+  vdouble acc0[kBlockRows] = {};
+  vdouble acc1[kBlockRows] = {};
+  for (int j = 0; j < m; ++j) {
+    const double* brow = bc + static_cast<long>(j) * ld;
+    const vdouble b0 = load(brow);
+    const vdouble b1 = kVectors == 2 ? load(brow + kLanes) : vdouble{};
+    for (int r = 0; r < kBlockRows; ++r) {
+      const vdouble a_rj = broadcast(ar[static_cast<long>(r) * ld + j]);
+      acc0[r] = fmadd(a_rj, b0, acc0[r]);
+      if (kVectors == 2) acc1[r] = fmadd(a_rj, b1, acc1[r]);
+    }
+  }
+  for (int r = 0; r < kBlockRows; ++r) sink(k + r, l, acc0[r], acc1[r], kVectors == 2);
+}
+
+// Calls sink(k, l, acc0, acc1, pair) for every register block, where acc0 holds
+// sum_j a_kj bt_jl for columns l .. l + kLanes and, when pair is true, acc1 the next kLanes
+// columns. With upper = true only blocks that reach the diagonal or lie above it are computed.
+// The inner loop broadcasts a_kj and runs over contiguous rows of bt.
 template <class Sink>
 inline void gemm_nn_blocks(const double* a, const double* bt, int m, int ld, bool upper,
                            Sink&& sink) {
   const int rows = round_up(m, kBlockRows);
-  const int cols = round_up(m, kBlockCols);
+  const int cols = round_up(m, kLanes);
   for (int kb = 0; kb < rows; kb += kBlockRows) {
     const double* ar = a + static_cast<long>(kb) * ld;
-    const int first_col = upper ? kb / kBlockCols * kBlockCols : 0;
-    for (int lb = first_col; lb < cols; lb += kBlockCols) {
-      vdouble acc0[kBlockRows] = {};
-      vdouble acc1[kBlockRows] = {};
-      const double* bc = bt + lb;
-      for (int j = 0; j < m; ++j) {
-        const vdouble b0 = load(bc + static_cast<long>(j) * ld);
-        const vdouble b1 = load(bc + static_cast<long>(j) * ld + kLanes);
-        for (int r = 0; r < kBlockRows; ++r) {
-          const vdouble ar_j = broadcast(ar[static_cast<long>(r) * ld + j]);
-          acc0[r] = fmadd(ar_j, b0, acc0[r]);
-          acc1[r] = fmadd(ar_j, b1, acc1[r]);
-        }
-      }
-      for (int r = 0; r < kBlockRows; ++r) sink(kb + r, lb, acc0[r], acc1[r]);
+    int lb = upper ? kb / kLanes * kLanes : 0;
+    for (; lb + 2 * kLanes <= cols; lb += 2 * kLanes) {
+      gemm_nn_block<2>(ar, bt + lb, m, ld, kb, lb, sink);
     }
+    if (lb < cols) gemm_nn_block<1>(ar, bt + lb, m, ld, kb, lb, sink);
   }
 }
 
@@ -133,24 +140,23 @@ inline void gemm(double* out, const double* a, const double* b, const double* w,
                  bool b_symmetric, int m, int ld, double* scratch) {
   std::memset(out, 0, sizeof(double) * static_cast<size_t>(ld) * ld);
   scaled_transpose(scratch, b, w, b_symmetric, ld);
-  gemm_nn_blocks(a, scratch, m, ld, symmetric, [&](int k, int l, vdouble v0, vdouble v1) {
+  auto sink = [&](int k, int l, vdouble v0, vdouble v1, bool pair) {
     double* row = out + static_cast<long>(k) * ld + l;
     if (!symmetric) {
       std::memcpy(row, &v0, sizeof v0);
-      std::memcpy(row + kLanes, &v1, sizeof v1);
+      if (pair) std::memcpy(row + kLanes, &v1, sizeof v1);
       return;
     }
-    for (int i = 0; i < kLanes; ++i) {
+    const int width = pair ? 2 * kLanes : kLanes;
+    for (int i = 0; i < width; ++i) {
       if (l + i >= k) {
-        row[i] = v0[i];
-        out[static_cast<long>(l + i) * ld + k] = v0[i];
-      }
-      if (l + kLanes + i >= k) {
-        row[kLanes + i] = v1[i];
-        out[static_cast<long>(l + kLanes + i) * ld + k] = v1[i];
+        const double value = i < kLanes ? v0[i] : v1[i - kLanes];
+        row[i] = value;
+        out[static_cast<long>(l + i) * ld + k] = value;
       }
     }
-  });
+  };
+  gemm_nn_blocks(a, scratch, m, ld, symmetric, sink);
 }
 
 // K4 core: sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd, with the matrices given as
@@ -174,37 +180,32 @@ inline double k4(const double* wa, const double* wb, const double* wc, const dou
     }
     scaled_transpose(scratch, x_cd, u, cd_symmetric, ld);
 
+    // With symmetric R only entries with c >= a are computed: (a, c) is counted when c >= a
+    // and its mirror (c, a) when c > a, using 0/1 masks so every block stays vectorised.
     vdouble s{};
-    double s_diagonal = 0.0;
-    gemm_nn_blocks(x_ad, scratch, m, ld, symmetric, [&](int a, int l, vdouble r0, vdouble r1) {
+    auto sink = [&](int a, int l, vdouble r0, vdouble r1, bool pair) {
       const long at = static_cast<long>(a) * ld + l;
+      const vdouble pa = broadcast(p[a]);
       if (!symmetric) {
-        const vdouble pa = broadcast(p[a]);
         s = fmadd(pa * load(q + l) * load(x_ac + at), r0, s);
-        s = fmadd(pa * load(q + l + kLanes) * load(x_ac + at + kLanes), r1, s);
+        if (pair) s = fmadd(pa * load(q + l + kLanes) * load(x_ac + at + kLanes), r1, s);
         return;
       }
-      if (l >= a + 1) {
-        // Whole block above the diagonal: count (a, c) and its mirror (c, a).
-        const vdouble pa = broadcast(p[a]), qa = broadcast(q[a]);
-        const vdouble t0 = pa * load(q + l) * load(x_ac + at) + qa * load(p + l) * load(x_ca + at);
-        const vdouble t1 = pa * load(q + l + kLanes) * load(x_ac + at + kLanes) +
-                           qa * load(p + l + kLanes) * load(x_ca + at + kLanes);
-        s = fmadd(t0, r0, s);
-        s = fmadd(t1, r1, s);
-        return;
-      }
-      for (int i = 0; i < 2 * kLanes; ++i) {
-        const int c = l + i;
-        const double r = i < kLanes ? r0[i] : r1[i - kLanes];
-        if (c == a) {
-          s_diagonal += p[a] * q[a] * x_ac[at + i] * r;
-        } else if (c > a) {
-          s_diagonal += (p[a] * q[c] * x_ac[at + i] + q[a] * p[c] * x_ca[at + i]) * r;
+      const vdouble qa = broadcast(q[a]);
+      for (int half = 0; half < (pair ? 2 : 1); ++half) {
+        const int c0 = l + half * kLanes;
+        vdouble direct, mirror;
+        for (int i = 0; i < kLanes; ++i) {
+          direct[i] = c0 + i >= a ? 1.0 : 0.0;
+          mirror[i] = c0 + i > a ? 1.0 : 0.0;
         }
+        const vdouble term = direct * pa * load(q + c0) * load(x_ac + at + half * kLanes) +
+                             mirror * qa * load(p + c0) * load(x_ca + at + half * kLanes);
+        s = fmadd(term, half == 0 ? r0 : r1, s);
       }
-    });
-    total += wb[b] * (hsum(s) + s_diagonal);
+    };
+    gemm_nn_blocks(x_ad, scratch, m, ld, symmetric, sink);
+    total += wb[b] * hsum(s);
   }
   return total;
 }

@@ -218,7 +218,10 @@ class _Compiler:
                 v: sorted({u for pair in factors if v in pair for u in pair if u != v})
                 for v in alive
             }
-            v = min(alive, key=lambda u: (len(neighbours[u]), u))
+            # Minimum degree first; among equals, the vertex whose weight and edges carry the
+            # fewest factors, so plain products such as theta D(z) theta recur across graphs
+            # and are shared.
+            v = min(alive, key=lambda u: (len(neighbours[u]), self._clutter(u, vectors, factors), u))
             nbrs = neighbours[v]
             if len(nbrs) >= 3:
                 return self._compile_k4(alive, vectors, factors), 4
@@ -239,6 +242,14 @@ class _Compiler:
             b = self._oriented(factors.pop((min(l, v), max(l, v))), row=l)
             result, transposed = self.gemm(a, b, weight)
             factors.setdefault((k, l), []).append((result, l if transposed else k))
+
+    @staticmethod
+    def _clutter(vertex, vectors, factors) -> int:
+        count = len(vectors[vertex])
+        for pair, entries in factors.items():
+            if vertex in pair:
+                count += len(entries) + sum(1 for mat, _ in entries if mat.key[0] != "theta")
+        return count
 
     def _oriented(self, entries: list[tuple[_Value, int]], row: int) -> _Value:
         """Return the element-wise product of an edge's factors with rows indexed by ``row``."""

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import _core
+from . import _core, _multigraphs
 from ._efp_plan import EFPPlan, compile_plan
 from .jets import JetBatch, as_jet_batch
 from .table import FeatureTable
@@ -49,53 +49,22 @@ DISCOFFS_KAPPAS = (-1.0, 0.0, 0.5, 1.0, 2.0)
 DISCOFFS_BETAS = (0.5, 1.0, 2.0)
 
 
-# -- graph catalogue (python/jetfeat/_multigraphs.py) --
-
-
-def _multigraphs():
-    """Return the multigraph catalogue module, or None when it is not part of this build."""
-    try:
-        from . import _multigraphs
-    except ImportError:
-        return None
-    return _multigraphs
+# -- graph catalogue (jetfeat._multigraphs: canonical forms, tokens, selection) --
 
 
 def _token_of(edges: list[tuple[int, int]]) -> str:
-    """Return the graph token ``d{d}_...`` used in feature names."""
-    catalogue = _multigraphs()
-    if catalogue is not None:
-        return catalogue.token_of(edges)
-
-    # NOTE: without the catalogue module the token lists the edges as given, so two isomorphic
-    # edge lists get different names; the catalogue's token_of gives the canonical form.
-    body = "-".join(f"{i}{j}" for i, j in edges)
-    return f"d{len(edges)}_{body}"
+    """Return the canonical graph token ``d{d}_...`` used in feature names."""
+    return _multigraphs.token_of(edges)
 
 
 def _graph_from_token(token: str) -> list[tuple[int, int]]:
-    catalogue = _multigraphs()
-    if catalogue is not None:
-        return [tuple(edge) for edge in catalogue.graph_from_token(token)]
-    degree, _, body = token.partition("_")
-    edges = [(int(pair[0]), int(pair[1])) for pair in body.split("-") if pair]
-    if not degree.startswith("d") or int(degree[1:]) != len(edges):
-        raise ValueError(f"{token!r} is not a graph token of the form d<degree>_<edges>")
-    return edges
+    return [tuple(edge) for edge in _multigraphs.graph_from_token(token).edges]
 
 
 def _select_graphs(specs, dmax, chimax, prime) -> list[list[tuple[int, int]]]:
     """Return the catalogue graphs matching spec strings and the dmax/chimax/prime filters."""
-    catalogue = _multigraphs()
-    if catalogue is None:
-        raise ImportError(
-            "selecting EFP graphs by spec string or dmax needs jetfeat._multigraphs, which this "
-            "build lacks; pass explicit edge lists instead, for example EFPSet([(0, 1)])."
-        )
-    return [
-        [tuple(edge) for edge in edges]
-        for edges in catalogue.select_graphs(*specs, dmax=dmax, chimax=chimax, prime=prime)
-    ]
+    graphs = _multigraphs.select_graphs(*specs, dmax=dmax, chimax=chimax, prime=prime)
+    return [[tuple(edge) for edge in graph.edges] for graph in graphs]
 
 
 # -- argument checks --
