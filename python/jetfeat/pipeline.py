@@ -1,10 +1,10 @@
 """``jetfeat run``: extract a feature pool, select with DisCo-FFS, train taggers and report.
 
-:func:`run` does the whole job on one dataset: it computes the candidate pool, holds out a
-stratified test split, runs :class:`~jetfeat.selection.DisCoSelector` on the rest, trains the
-final tagger on the selected features and, on the same split, the baselines (all pool
-features, the standard substructure set, a random selection, mutual-information and
-XGBoost-importance selections of the same size). It prints a table and writes a report folder
+:func:`run` does the whole job on one dataset. It computes the candidate pool, holds out a
+stratified test split and runs :class:`~jetfeat.selection.DisCoSelector` on the rest. On the
+same split it trains the final tagger on the selected features and the baselines: all pool
+features, the standard substructure set, and random, mutual-information and
+XGBoost-importance selections of the same size. It prints a table and writes a report folder
 with ``report.md``, ``metrics.json``, PNG plots and the saved tagger.
 """
 

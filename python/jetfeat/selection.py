@@ -1,11 +1,11 @@
 """DisCo-FFS: feature selection by distance correlation on the events a tagger gets wrong.
 
 DisCo-FFS (Das, Kasieczka, Shih, arXiv:2212.00046) grows a feature set one feature at a time.
-Each iteration trains a classifier on the features selected so far, keeps the *confusion set*
-of events it scores inside a window around 0.5 (default (0.3, 0.7)), and adds the candidate
-feature whose affine-invariant distance correlation with the truth label, computed together
-with the selected features, is largest on that confusion set. The distance correlation is
-averaged over blocks of 2048 confusion events, which bounds the O(n^2) cost of each estimate.
+Each iteration trains a classifier on the features selected so far and keeps the *confusion
+set*: the events it scores inside a window around 0.5, by default (0.3, 0.7). It then adds the
+candidate whose affine-invariant distance correlation with the truth label, computed together
+with the selected features, is largest on that set. The distance correlation is averaged over
+blocks of 2048 confusion events, which bounds the O(n^2) cost of each estimate.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ __all__ = ["DisCoSelector", "SelectionWarning", "score_candidates_numpy"]
 _MASS_NAMES = ("m", "mass", "jet_m", "jet_mass", "mj")
 _PT_NAMES = ("pt", "jet_pt", "ptj")
 
-# A confusion set with fewer events than this gives distance correlations dominated by noise;
-# the selection stops instead of adding a feature on such a set.
+# Distance correlations on fewer confusion events than this are dominated by noise, so the
+# selection stops instead of adding a feature.
 MIN_CONFUSION_EVENTS = 50
 
 # A column whose weighted variance is below this fraction of its mean square is constant up to
