@@ -176,6 +176,28 @@ def _train_and_test(X, names, labels, weights, split, *, model, n_seeds, n_boots
     return result, taggers[0], first_scores
 
 
+def _drop_unusable(table, model, loop_classifier):
+    """Drop non-finite columns, and beyond-float32 ones when XGBoost trains; return both."""
+    from .selection import fits_float32
+
+    matrix = table.to_numpy()
+    finite = np.isfinite(matrix).all(axis=0)
+    uses_xgboost = "xgboost" in (model, loop_classifier)
+    in_range = fits_float32(matrix) if uses_xgboost else np.ones(len(table), dtype=bool)
+    dropped = {}
+    for index, name in enumerate(table.names):
+        if not finite[index]:
+            dropped[name] = "non-finite values"
+        elif not in_range[index]:
+            dropped[name] = "values beyond the float32 range XGBoost accepts"
+    if dropped:
+        logger.warning("dropped %d of %d pool columns that the taggers cannot use, for example "
+                       "%s", len(dropped), len(table), list(dropped.items())[:3])
+        table = FeatureTable({name: table[name] for name in table.names if name not in dropped},
+                             table.metadata)
+    return table, dropped
+
+
 def _mutual_information_ranking(matrix, labels, seed, max_events=20_000):
     from sklearn.feature_selection import mutual_info_classif
 
@@ -282,6 +304,7 @@ def run(data=None, *, features=None, labels=None, weights=None, out="jetfeat-run
     if labels.shape != (table.n_rows,):
         raise ValueError(f"{labels.shape[0]} labels for {table.n_rows} jets")
     weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+    table, dropped = _drop_unusable(table, model, loop_classifier)
     split = _split(labels, test_fraction, validation_fraction, random_state)
     development, train, val, test = split
     matrix = table.to_numpy()
@@ -366,6 +389,7 @@ def run(data=None, *, features=None, labels=None, weights=None, out="jetfeat-run
         "source": source,
         "pool": pool_name,
         "n_pool_features": len(table),
+        "dropped_features": dropped,
         "n_jets": int(table.n_rows),
         "split": {"train": int(train.size), "validation": int(val.size), "test": int(test.size),
                   "test_background": n_test_background},
@@ -471,7 +495,8 @@ def _write_report(out, report, selector, curves, test_labels):
     report_lines = [
         "# jetfeat run report", "",
         f"- data: {report['source']}",
-        f"- candidate pool: `{report['pool']}` ({report['n_pool_features']} features)",
+        f"- candidate pool: `{report['pool']}` ({report['n_pool_features']} features used, "
+        f"{len(report['dropped_features'])} dropped as unusable, listed in metrics.json)",
         f"- jets: {report['n_jets']} (train {report['split']['train']}, validation "
         f"{report['split']['validation']}, test {report['split']['test']} of which "
         f"{report['split']['test_background']} background)",

@@ -45,6 +45,11 @@ _CONSTANT_RTOL = 1e-20
 _TIE_RTOL = 1e-9
 
 
+def fits_float32(X):
+    """Return, per column of ``X``, whether every value is within float32's finite range."""
+    return (np.abs(X) <= np.finfo(np.float32).max).all(axis=0)
+
+
 class SelectionWarning(JetfeatWarning):
     """DisCo-FFS stopped early or skipped part of the input."""
 
@@ -279,8 +284,10 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
     feature_names_ : ndarray of str
         Names of all input columns.
     excluded_features_ : dict
-        Columns never offered as candidates, name -> reason (``"constant"`` or
-        ``"duplicate of <name>"``).
+        Columns never offered as candidates, name -> reason: ``"constant"``,
+        ``"duplicate of <name>"``, ``"identical to <name>"`` (dropped after that feature was
+        added) or, with the XGBoost loop classifier, ``"outside the float32 range XGBoost
+        accepts"`` (absolute value above 3.4e38).
     stop_reason_ : str
         Why the loop ended.
 
@@ -386,6 +393,12 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
         for column in np.flatnonzero(constant):
             excluded[int(column)] = "constant"
 
+        # XGBoost stores features as float32 and rejects larger values; EFPs with kappa < 0
+        # reach them when a jet has a very soft constituent.
+        if isinstance(self.classifier, str) and self.classifier == "xgboost":
+            for column in np.flatnonzero(~fits_float32(X)):
+                excluded.setdefault(int(column), "outside the float32 range XGBoost accepts")
+
         # Exact duplicates (same bytes) are found by hashing each column once.
         first_seen = {}
         for column in range(X.shape[1]):
@@ -397,8 +410,8 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
             else:
                 first_seen.setdefault(key, column)
         if excluded:
-            logger.warning("%d of %d columns are never offered as candidates (constant or "
-                           "exact duplicates), for example %s", len(excluded), X.shape[1],
+            logger.warning("%d of %d columns are never offered as candidates (constant, exact "
+                           "duplicates or beyond float32), for example %s", len(excluded), X.shape[1],
                            [(names[i], why) for i, why in list(excluded.items())[:3]])
         return excluded
 
@@ -469,9 +482,9 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
         self.excluded_features_ = {names[i]: why for i, why in excluded.items()}
         selected = self._resolve_initial(names)
         for index in selected:
-            if excluded.get(index) == "constant":
-                raise ValueError(f"initial feature {names[index]!r} is constant; choose "
-                                 "another start set")
+            if excluded.get(index, "").startswith(("constant", "outside")):
+                raise ValueError(f"initial feature {names[index]!r} is "
+                                 f"{excluded[index]}; choose another start set")
         candidates = [i for i in range(X.shape[1]) if i not in excluded and i not in selected]
         for index in selected:
             self._drop_identical(X, index, candidates, names)
