@@ -90,3 +90,11 @@ def test_bad_input(toy):
         Tagger().predict_proba(X)
     with pytest.raises(FileNotFoundError, match="tagger.json"):
         Tagger.load("/nonexistent-folder")
+
+
+def test_xgboost_rejects_float32_overflow(toy):
+    X, y = toy
+    X = X.copy()
+    X[3, 2] = 1e40
+    with pytest.raises(ValueError, match="'c'.*float32"):
+        Tagger("xgboost").fit(X, y, feature_names=["a", "b", "c"])

@@ -73,13 +73,16 @@ def test_precomputed_features(rng, tmp_path):
     n = 1500
     y = rng.integers(0, 2, n)
     features = {"jet_mass": y + rng.normal(size=n), "jet_pt": rng.normal(size=n),
-                "tau32_beta1": 2 * y + rng.normal(size=n), "noise": rng.normal(size=n)}
+                "tau32_beta1": 2 * y + rng.normal(size=n), "noise": rng.normal(size=n),
+                "efp_d1_01_k-1_b2": np.exp(rng.normal(size=n)) * 1e39}
     import pandas as pd
 
     report = run(features=pd.DataFrame(features), labels=y, out=tmp_path, n_features=1,
                  block_size=128, n_seeds=1, n_bootstrap=10)
     assert report["selection"]["selected_features"][-1]["name"] == "tau32_beta1"
     assert report["pool"] == "precomputed"
+    assert list(report["dropped_features"]) == ["efp_d1_01_k-1_b2"]
+    assert report["n_pool_features"] == 4
 
 
 def test_cli_run_from_extracted_features(pythia_sample, tmp_path, capsys):

@@ -224,3 +224,11 @@ def test_no_warning_on_clean_run():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fast_selector(n_features=1).fit(X, y)
+
+
+def test_float32_overflow_column_excluded():
+    X, y = toy_pool(18)
+    X["huge"] = X["informative"] * 1e39
+    selector = fast_selector(n_features=1).fit(X, y)
+    assert selector.excluded_features_["huge"].startswith("outside the float32 range")
+    assert selector.selected_features_[-1] == "informative"

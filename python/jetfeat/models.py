@@ -200,6 +200,15 @@ class Tagger:
                 f"feature {names[column]!r} (column {column}) has non-finite values; drop or "
                 "repair it before training"
             )
+        if self.model == "xgboost":
+            too_large = ~(np.abs(X) <= np.finfo(np.float32).max).all(axis=0)
+            if too_large.any():
+                column = int(np.flatnonzero(too_large)[0])
+                raise ValueError(
+                    f"feature {names[column]!r} (column {column}) has values beyond the float32 "
+                    f"range (max |x| = {np.abs(X[:, column]).max():.3g}) that XGBoost rejects; "
+                    "drop the column or rescale it, for example with a logarithm"
+                )
         estimator, params = self._build()
         self.params_ = params
         self.feature_names_ = names

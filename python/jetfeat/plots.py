@@ -10,8 +10,6 @@ import logging
 import math
 import re
 
-import numpy as np
-
 logger = logging.getLogger(__name__)
 
 __all__ = ["plot_roc", "plot_selection_progress", "plot_selected_efps", "efp_parameters"]
@@ -116,33 +114,6 @@ def efp_parameters(feature_name):
     return float(match["kappa"]), float(match["beta"])
 
 
-def _draw_edges_fallback(edges, ax):
-    """Draw a multigraph with vertices on a circle and repeated edges as arcs."""
-    vertices = sorted({v for edge in edges for v in edge}) or [0]
-    angle = {v: 2 * math.pi * i / len(vertices) + math.pi / 2 for i, v in enumerate(vertices)}
-    position = {v: np.array([math.cos(a), math.sin(a)]) for v, a in angle.items()}
-    counts = {}
-    for edge in edges:
-        key = tuple(sorted(edge))
-        counts[key] = counts.get(key, 0) + 1
-    for (i, j), multiplicity in counts.items():
-        start, end = position[i], position[j]
-        normal = np.array([start[1] - end[1], end[0] - start[0]])
-        for k in range(multiplicity):
-            # Spread repeated edges symmetrically as quadratic Bezier arcs around the chord.
-            bend = (k - (multiplicity - 1) / 2) * 0.35
-            control = (start + end) / 2 + bend * normal
-            t = np.linspace(0, 1, 30)[:, None]
-            curve = (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t**2 * end
-            ax.plot(curve[:, 0], curve[:, 1], color="k", linewidth=1.2)
-    xy = np.array([position[v] for v in vertices])
-    ax.scatter(xy[:, 0], xy[:, 1], s=60, color="tab:blue", zorder=3)
-    ax.set_aspect("equal")
-    ax.set_xlim(-1.5, 1.5)
-    ax.set_ylim(-1.5, 1.5)
-    ax.axis("off")
-
-
 def plot_selected_efps(feature_names, path=None, *, scores=None):
     """Draw the multigraph of every selected EFP with its kappa and beta.
 
@@ -160,26 +131,18 @@ def plot_selected_efps(feature_names, path=None, *, scores=None):
     matplotlib.figure.Figure or None
         None when no name is an EFP.
     """
+    from ._multigraphs import draw_multigraph
     from .efp import graph_of
 
     efps = [name for name in feature_names if name.startswith("efp_")]
     if not efps:
         return None
-    try:
-        from ._multigraphs import draw_multigraph
-    except ImportError:
-        # NOTE: until the graph drawing module is built, a simple circular layout is used.
-        draw_multigraph = None
     columns = min(len(efps), 5)
     rows = math.ceil(len(efps) / columns)
     figure = _figure(figsize=(2.2 * columns, 2.5 * rows))
     for index, name in enumerate(efps):
         ax = figure.add_subplot(rows, columns, index + 1)
-        edges = graph_of(name)
-        if draw_multigraph is not None:
-            draw_multigraph(edges, ax)
-        else:
-            _draw_edges_fallback(edges, ax)
+        draw_multigraph(graph_of(name), ax)
         kappa, beta = efp_parameters(name)
         label = rf"$\kappa$={kappa:g}, $\beta$={beta:g}"
         if scores and name in scores and scores[name] is not None:

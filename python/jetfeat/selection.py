@@ -1,11 +1,11 @@
 """DisCo-FFS: feature selection by distance correlation on the events a tagger gets wrong.
 
 DisCo-FFS (Das, Kasieczka, Shih, arXiv:2212.00046) grows a feature set one feature at a time.
-Each iteration trains a classifier on the features selected so far, keeps the *confusion set*
-of events it scores inside a window around 0.5 (default (0.3, 0.7)), and adds the candidate
-feature whose affine-invariant distance correlation with the truth label, computed together
-with the selected features, is largest on that confusion set. The distance correlation is
-averaged over blocks of 2048 confusion events, which bounds the O(n^2) cost of each estimate.
+Each iteration trains a classifier on the features selected so far and keeps the *confusion
+set*: the events it scores inside a window around 0.5, by default (0.3, 0.7). It then adds the
+candidate whose affine-invariant distance correlation with the truth label, computed together
+with the selected features, is largest on that set. The distance correlation is averaged over
+blocks of 2048 confusion events, which bounds the O(n^2) cost of each estimate.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ __all__ = ["DisCoSelector", "SelectionWarning", "score_candidates_numpy"]
 _MASS_NAMES = ("m", "mass", "jet_m", "jet_mass", "mj")
 _PT_NAMES = ("pt", "jet_pt", "ptj")
 
-# A confusion set with fewer events than this gives distance correlations dominated by noise;
-# the selection stops instead of adding a feature on such a set.
+# Distance correlations on fewer confusion events than this are dominated by noise, so the
+# selection stops instead of adding a feature.
 MIN_CONFUSION_EVENTS = 50
 
 # A column whose weighted variance is below this fraction of its mean square is constant up to
@@ -43,6 +43,11 @@ _CONSTANT_RTOL = 1e-20
 # Candidate scores within this relative distance of the best count as a tie, which goes to the
 # earliest column, so that rounding does not decide between equivalent features.
 _TIE_RTOL = 1e-9
+
+
+def fits_float32(X):
+    """Return, per column of ``X``, whether every value is within float32's finite range."""
+    return (np.abs(X) <= np.finfo(np.float32).max).all(axis=0)
 
 
 class SelectionWarning(JetfeatWarning):
@@ -279,8 +284,10 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
     feature_names_ : ndarray of str
         Names of all input columns.
     excluded_features_ : dict
-        Columns never offered as candidates, name -> reason (``"constant"`` or
-        ``"duplicate of <name>"``).
+        Columns never offered as candidates, name -> reason: ``"constant"``,
+        ``"duplicate of <name>"``, ``"identical to <name>"`` (dropped after that feature was
+        added) or, with the XGBoost loop classifier, ``"outside the float32 range XGBoost
+        accepts"`` (absolute value above 3.4e38).
     stop_reason_ : str
         Why the loop ended.
 
@@ -386,6 +393,12 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
         for column in np.flatnonzero(constant):
             excluded[int(column)] = "constant"
 
+        # XGBoost stores features as float32 and rejects larger values; EFPs with kappa < 0
+        # reach them when a jet has a very soft constituent.
+        if isinstance(self.classifier, str) and self.classifier == "xgboost":
+            for column in np.flatnonzero(~fits_float32(X)):
+                excluded.setdefault(int(column), "outside the float32 range XGBoost accepts")
+
         # Exact duplicates (same bytes) are found by hashing each column once.
         first_seen = {}
         for column in range(X.shape[1]):
@@ -397,8 +410,8 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
             else:
                 first_seen.setdefault(key, column)
         if excluded:
-            logger.warning("%d of %d columns are never offered as candidates (constant or "
-                           "exact duplicates), for example %s", len(excluded), X.shape[1],
+            logger.warning("%d of %d columns are never offered as candidates (constant, exact "
+                           "duplicates or beyond float32), for example %s", len(excluded), X.shape[1],
                            [(names[i], why) for i, why in list(excluded.items())[:3]])
         return excluded
 
@@ -469,9 +482,9 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
         self.excluded_features_ = {names[i]: why for i, why in excluded.items()}
         selected = self._resolve_initial(names)
         for index in selected:
-            if excluded.get(index) == "constant":
-                raise ValueError(f"initial feature {names[index]!r} is constant; choose "
-                                 "another start set")
+            if excluded.get(index, "").startswith(("constant", "outside")):
+                raise ValueError(f"initial feature {names[index]!r} is "
+                                 f"{excluded[index]}; choose another start set")
         candidates = [i for i in range(X.shape[1]) if i not in excluded and i not in selected]
         for index in selected:
             self._drop_identical(X, index, candidates, names)
