@@ -24,23 +24,53 @@ from pathlib import Path
 
 import numpy as np
 
-# Jets per call when a pytest-benchmark file predates the jetfeat_n_jets field.
-_DEFAULT_N_JETS = 200
+# Names under which benchmark files record the particles per jet M and the thread count,
+# in params (fixture or parametrize values) or in benchmark.extra_info.
+_MULTIPLICITY_KEYS = ("multiplicity", "n_particles", "n_constituents", "batch")
+_THREAD_KEYS = ("n_jobs", "threads", "n_threads")
+
+
+def _first_int(mappings, keys):
+    for mapping in mappings:
+        for key in keys:
+            value = mapping.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return key, value
+    return None, None
 
 
 def series_from_pytest_benchmark(data: dict) -> dict[str, list[tuple[int, float]]]:
-    """Return line label -> [(M, median seconds per jet)] from a pytest-benchmark document."""
-    n_jets = int(data.get("jetfeat_n_jets", _DEFAULT_N_JETS))
+    """Return line label -> [(M, median seconds per jet)] from a pytest-benchmark document.
+
+    M comes from a ``multiplicity``, ``n_particles``, ``n_constituents`` or (integer) ``batch``
+    parameter or ``extra_info`` entry. The jets per call come from ``extra_info["n_jets"]``,
+    or for benchmarks on the ``jets`` fixture of ``benchmarks/conftest.py`` from the file's
+    ``jetfeat_n_jets``. Entries without both are left out with a message on standard error.
+    """
     series: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for entry in data["benchmarks"]:
         params = entry.get("params") or {}
-        if "multiplicity" not in params:
+        extra = entry.get("extra_info") or {}
+        m_key, multiplicity = _first_int([extra, params], _MULTIPLICITY_KEYS)
+        if multiplicity is None:
             continue
-        threads = params.get("n_jobs", 1)
+        n_jets = extra.get("n_jets")
+        if n_jets is None and "multiplicity" in params:
+            n_jets = data.get("jetfeat_n_jets")
+        if n_jets is None:
+            print(f"{entry['name']}: no n_jets in extra_info, left out", file=sys.stderr)
+            continue
+
+        # One line per benchmark and remaining parameters, for each thread count.
+        thread_key, threads = _first_int([params, extra], _THREAD_KEYS)
+        threads = 1 if threads is None else threads
         threads_label = "all threads" if threads == -1 else f"{threads} thr"
+        others = ",".join(f"{key}={value}" for key, value in sorted(params.items())
+                          if key not in (m_key, thread_key))
         name = entry.get("group") or entry["name"].split("[", 1)[0]
-        series[f"{name} ({threads_label})"].append(
-            (int(params["multiplicity"]), float(entry["stats"]["median"]) / n_jets))
+        label = f"{name}({others})" if others else name
+        series[f"{label} ({threads_label})"].append(
+            (multiplicity, float(entry["stats"]["median"]) / int(n_jets)))
     return series
 
 

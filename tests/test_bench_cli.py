@@ -467,6 +467,20 @@ def test_plot_script_reads_pytest_benchmark(tmp_path, capsys):
     series = script.load_series([path])
     assert list(series) == ["efp_d3 (1 thr)"]
     assert series["efp_d3 (1 thr)"][0] == (25, pytest.approx(1e-7 * 25**3))
+
+    # Other parameter and key names, jets per call from extra_info, and an entry without it.
+    other = [
+        {"name": f"test_nsub[M{m}-2-threads-kt]", "params": {"batch": m, "threads": 2,
+                                                            "axes": "kt"},
+         "extra_info": {"n_jets": 4}, "stats": {"median": 4e-6 * m**2}}
+        for m in (50, 150)
+    ] + [{"name": "test_unknown[M50]", "params": {"n_particles": 50}, "stats": {"median": 1.0}}]
+    other_path = tmp_path / "other.json"
+    other_path.write_text(json.dumps({"benchmarks": other}))
+    other_series = script.load_series([other_path])
+    assert list(other_series) == ["test_nsub(axes=kt) (2 thr)"]
+    assert script.slope(other_series["test_nsub(axes=kt) (2 thr)"]) == pytest.approx(2.0)
+    assert "test_unknown[M50]: no n_jets" in capsys.readouterr().err
     assert script.slope(series["efp_d3 (1 thr)"]) == pytest.approx(3.0)
 
     assert script.main([str(path), "-o", str(tmp_path / "plot.png")]) == 0
