@@ -155,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(label) for label in series)
     for label, points in sorted(series.items()):
         fitted = slope(points)
-        text = "-" if fitted is None else f"{fitted:.2f}"
-        print(f"{label.ljust(width)}  time ~ M^{text}")
+        text = "no slope (one M only)" if fitted is None else f"time ~ M^{fitted:.2f}"
+        print(f"{label.ljust(width)}  {text}")
     plot(series, args.output, args.title)
     print(f"wrote {args.output}")
     return 0
