@@ -3,15 +3,15 @@
 Reads either format:
 
 - pytest-benchmark output (``python -m pytest benchmarks/ --benchmark-json=bench.json``): one line
-  per benchmark function and thread count, from the ``multiplicity`` and ``n_jobs`` parameters;
-  throughput = jets per call / median seconds;
-- ``jetfeat bench --json report.json``: one line per workload and library.
+  per benchmark, parameter set and thread count, with throughput = jets per call / median
+  seconds (see :func:`series_from_pytest_benchmark` for where M and the jet count come from);
+- ``jetfeat bench --json report.json``: one line per workload, library and thread count.
 
 Usage::
 
     python benchmarks/plot_benchmarks.py bench.json [more.json ...] -o benchmarks.png
 
-and it also prints the log-log slope of time against M for every line.
+The script also prints the log-log slope of time against M for every line.
 """
 
 from __future__ import annotations

@@ -1651,11 +1651,12 @@ def format_report(report: BenchmarkReport) -> str:
         sections.append("Distance correlation of n samples\n" + _table(
             ["workload", "library", "n", "threads", "median ms", "IQR ms"], rows))
 
-    rows = [[name, "yes" if status["available"] else "no",
+    timed = {point.library for point in [*report.measurements, *report.disco]}
+    rows = [[name, "yes" if status["available"] else "no", "yes" if name in timed else "no",
              status.get("version") or status.get("reason", "")]
             for name, status in report.references.items()]
-    sections.append("Reference libraries\n" + _table(["library", "used", "version or reason"],
-                                                      rows))
+    sections.append("Reference libraries\n" + _table(
+        ["library", "available", "timed", "version or reason"], rows))
     if report.notes:
         sections.append("Notes\n" + "\n".join(f"- {note}" for note in report.notes))
     return "\n\n".join(sections)
