@@ -377,6 +377,11 @@ def test_invalid_settings_rejected(test_families):
         bench.run_benchmark("random", features="no-such-set", **FAST)
     with pytest.raises(ValueError, match="unknown substructure family 'nope'"):
         bench.run_benchmark("random", features=["nope"], **FAST)
+    with pytest.raises(ValueError, match=r"unknown tagger model\(s\) \['svm'\]"):
+        bench.run_benchmark("random", features=test_families,
+                            **{**FAST, "tagger": True, "tagger_models": ("svm",)})
+    with pytest.raises(ValueError, match="each DisCo sample size n=0"):
+        bench.run_benchmark("random", features=test_families, **{**FAST, "disco_sizes": (0,)})
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -854,7 +854,8 @@ class BenchmarkReport:
     Attributes
     ----------
     machine : dict
-        CPU, cores, build, library versions and load average (:func:`jetfeat._machine.machine_info`).
+        CPU, cores, build, library versions and load average, from
+        :func:`jetfeat._machine.machine_info`.
     settings : dict
         Jets source, feature set, multiplicities, thread counts, repeats and warm-up.
     measurements : list of Measurement
@@ -1157,7 +1158,7 @@ def run_benchmark(
     Notes
     -----
     Timings are wall-clock times of whole calls, including the Python-side checks and the
-    creation of the returned table. Other processes on the machine inflate them; the report
+    creation of the returned table. Other processes on the machine inflate them, so the report
     records the load average before and after the run.
     """
     _check_positive("n_jets", n_jets)
@@ -1168,6 +1169,15 @@ def run_benchmark(
         raise ValueError("multiplicities is empty; give at least one particle count M")
     for m in multiplicities:
         _check_positive("each multiplicity M", m)
+    for size in disco_sizes:
+        _check_positive("each DisCo sample size n", size)
+    if max_seconds < 0:
+        raise ValueError(f"max_seconds={max_seconds} is invalid; use a budget >= 0 seconds")
+    if tagger:
+        known = importlib.import_module("jetfeat.models").MODELS
+        unknown = [kind for kind in tagger_models if kind not in known]
+        if unknown:
+            raise ValueError(f"unknown tagger model(s) {unknown}; choose from {sorted(known)}")
     from ._machine import load_average, machine_info
 
     machine = machine_info()
@@ -1231,16 +1241,16 @@ def run_benchmark(
             max(n_jets, _TRAINING_JETS), int(np.median(multiplicities)), seed=seed)
         report.tagger = _bench_tagger(
             plan, tagger_batch, labels, thread_counts, tagger_models, n_jets=n_jets,
-            repeats=repeats,
-            warmup=warmup, max_seconds=max_seconds, seed=seed, notes=notes)
+            repeats=repeats, warmup=warmup, max_seconds=max_seconds, seed=seed, notes=notes)
 
     if disco_sizes:
         report.disco = _bench_disco(report, disco_sizes, references, thread_counts,
-                                    repeats=repeats,
-                                    warmup=warmup, max_seconds=max_seconds, seed=seed)
+                                    repeats=repeats, warmup=warmup, max_seconds=max_seconds,
+                                    seed=seed)
 
     machine["load_average_after"] = load_average()
-    busiest = max((machine["load_average"] or [0.0])[0], (machine["load_average_after"] or [0.0])[0])
+    busiest = max((machine["load_average"] or [0.0])[0],
+                  (machine["load_average_after"] or [0.0])[0])
     if busiest > machine["cores"]:
         notes.append(f"the 1-minute load average reached {busiest} on {machine['cores']} cores: "
                      "other processes competed for the CPU, so the times are upper bounds and "
@@ -1409,7 +1419,8 @@ def _single_threaded(tagger):
 
 
 def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts: Sequence[int],
-                  kinds: Sequence[str], *, n_jets: int, seed: int, notes: list[str], **timing) -> list[dict]:
+                  kinds: Sequence[str], *, n_jets: int, seed: int, notes: list[str],
+                  **timing) -> list[dict]:
     """Time features plus inference per jet for each model, in batch and single-jet mode.
 
     The models train on the first max(n_jets, 200) jets of ``source``, because early stopping
