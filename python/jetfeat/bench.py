@@ -20,6 +20,7 @@ as JSON and as a PNG plot of jets/s against M.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
 import json
@@ -649,7 +650,7 @@ def _efp_component_workload(component, selected: set[str] | None) -> Workload:
     label = f"efp:{_format_params(selection)}"
     if selected is not None:
         # Keep the graphs whose token appears in a selected name, on the same (kappa, beta) grid.
-        graphs = [edges for edges, token in zip(efp_set.graphs, efp_set.tokens)
+        graphs = [edges for edges, token in zip(efp_set.graphs, efp_set.tokens, strict=True)
                   if any(name.startswith(f"efp_{token}_") for name in selected)]
         efp_set = efp.EFPSet(*graphs, kappas=efp_set.kappas, betas=efp_set.betas,
                              normed=efp_set.normed, measure=efp_set.measure)
@@ -1317,7 +1318,8 @@ def _measure_workloads(report: BenchmarkReport, workloads: Sequence[Workload], b
                 times = [workload.run(prepared, threads) for _ in range(min(timing["repeats"], 3))]
                 result = None
             else:
-                times, result = time_call(lambda: workload.run(prepared, threads), **timing)
+                call = functools.partial(workload.run, prepared, threads)
+                times, result = time_call(call, **timing)
             report.measurements.append(Measurement(
                 workload=workload.name, family=workload.family, library=workload.library,
                 n_constituents=m, threads=threads, n_jets=batch.n_jets, times_s=times))
@@ -1522,9 +1524,9 @@ def _bench_disco(report: BenchmarkReport, sizes: Sequence[int], references: bool
         }
         for threads in thread_counts:
             workloads[(f"score_candidates_{_DISCO_CANDIDATES}", "jetfeat", threads)] = (
-                lambda selected=selected, candidates=candidates, labels=labels, threads=threads:
-                disco.score_candidates(selected, candidates, labels, block_size=n,
-                                       n_jobs=threads))
+                lambda selected=selected, candidates=candidates, labels=labels, threads=threads,
+                n=n: disco.score_candidates(selected, candidates, labels, block_size=n,
+                                            n_jobs=threads))
         if dcor is not None:
             workloads[("distance_correlation", "dcor", 1)] = (
                 lambda x=x, y=y: dcor.distance_correlation(x, y))
@@ -1541,7 +1543,7 @@ def _bench_disco(report: BenchmarkReport, sizes: Sequence[int], references: bool
                 workload=workload, family="disco", library=library, n_constituents=None,
                 threads=threads, n_jets=n, times_s=times))
 
-        for (workload, library, threads), value in values.items():
+        for (workload, library, _), value in values.items():
             if library == "jetfeat":
                 continue
             ours = np.atleast_1d(np.asarray(values[(workload, "jetfeat", 1)], dtype=np.float64))
@@ -1563,9 +1565,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     cells = [[str(cell) for cell in row] for row in rows]
     widths = [max(len(header), *(len(row[i]) for row in cells)) if cells else len(header)
               for i, header in enumerate(headers)]
-    lines = ["  ".join(header.ljust(width) for header, width in zip(headers, widths)),
+    lines = ["  ".join(header.ljust(width) for header, width in zip(headers, widths, strict=True)),
              "  ".join("-" * width for width in widths)]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in cells]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+              for row in cells]
     return "\n".join(lines)
 
 
@@ -1691,7 +1694,7 @@ def plot_report(report: BenchmarkReport, path: Path) -> Path:
                                 squeeze=False, sharey=True)
     workloads = sorted({workload for workload, _, _ in series})
     colours = {workload: plt.cm.tab20(i % 20) for i, workload in enumerate(workloads)}
-    for axis, threads in zip(axes[0], thread_counts):
+    for axis, threads in zip(axes[0], thread_counts, strict=True):
         for (workload, library, point_threads), points in sorted(series.items()):
             # References run on 1 thread; they are drawn in every panel for comparison.
             if point_threads != threads and not (library != "jetfeat" and point_threads == 1):
