@@ -1410,10 +1410,10 @@ def _tagger_models(table, labels: np.ndarray, plan: FeatureSetPlan, kinds: Seque
 
 
 def _single_threaded(tagger):
-    """Make a loaded tagger infer on 1 thread, so its latency does not depend on the cores.
+    """Make a loaded XGBoost tagger infer on 1 thread, so its latency does not use every core.
 
-    NOTE: Tagger.load rebuilds the XGBoost model without the n_jobs it was trained with, so
-    XGBoost would otherwise use every core. The scikit-learn models here are single-threaded.
+    NOTE: Tagger.load rebuilds the XGBoost model without the n_jobs it was trained with, and
+    XGBoost's own thread pool is not limited by threadpoolctl, so n_jobs is set here.
     """
     if tagger.model == "xgboost":
         tagger.estimator_.set_params(n_jobs=1)
@@ -1428,6 +1428,8 @@ def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts:
     The models train on the first max(n_jets, 200) jets of ``source``, because early stopping
     needs a validation split with both classes. The timings use its first ``n_jets`` jets.
     """
+    from threadpoolctl import threadpool_limits
+
     training = source.select(slice(0, max(n_jets, _TRAINING_JETS)))
     table = plan.compute(training, 1)
     if len(table) == 0:
@@ -1456,14 +1458,17 @@ def _bench_tagger(plan: FeatureSetPlan, source: JetBatch, labels, thread_counts:
 
     rows = []
     for name, predict in models.items():
-        inference_times, _ = time_call(lambda predict=predict: predict(features), **timing)
+        # Inference on 1 thread: scikit-learn's gradient boosting predicts with OpenMP and the
+        # MLP and logistic models call BLAS, which would otherwise use every core.
+        with threadpool_limits(limits=1):
+            batch_times, _ = time_call(lambda predict=predict: predict(features), **timing)
+            single_times, _ = time_call(
+                lambda predict=predict: [predict(row) for row in single_features], **timing)
         for threads in thread_counts:
             rows.append(_tagger_row(name, "batch", threads, batch.n_jets,
-                                    batch_feature_times[threads], inference_times))
-        inference_times, _ = time_call(
-            lambda predict=predict: [predict(row) for row in single_features], **timing)
+                                    batch_feature_times[threads], batch_times))
         rows.append(_tagger_row(name, "single", 1, len(singles), single_feature_times,
-                                inference_times))
+                                single_times))
     return rows
 
 
@@ -1475,7 +1480,7 @@ def _tagger_row(model: str, mode: str, threads: int, n_jets: int, feature_times,
         "mode": mode,
         "threads": threads,
         "n_jets": n_jets,
-        # Inference runs on 1 thread (see _single_threaded); only the features use `threads`.
+        # Inference runs on 1 thread (see _bench_tagger); only the features use `threads`.
         "features_us_per_jet": features_us,
         "inference_us_per_jet": inference_us,
         "total_us_per_jet": features_us + inference_us,
