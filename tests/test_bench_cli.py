@@ -9,6 +9,7 @@ these tests do not depend on which kernels a build contains.
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -541,3 +542,39 @@ def test_fastjet_reference_timed():
     ratios = [row for row in report.reference_ratios() if row["library"] == "fastjet-contrib"]
     assert len(ratios) == 1
     assert ratios[0]["ratio"] > 0.0
+
+
+def test_benchmark_fixtures_record_machine(tmp_path):
+    pytest.importorskip("pytest_benchmark")
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # A throwaway benchmark on the shared fixtures, run by pytest-benchmark in a subprocess.
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copy(repo / "benchmarks" / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "test_tiny.py").write_text(
+        "def test_tiny(benchmark, jets, multiplicity, n_jobs):\n"
+        "    counts = benchmark(lambda: jets.counts)\n"
+        "    assert (counts == multiplicity).all()\n"
+    )
+    output = tmp_path / "tiny.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(tmp_path), "-q", "-p", "no:cacheprovider",
+         "-c", str(tmp_path / "conftest.py"), f"--rootdir={tmp_path}",
+         f"--benchmark-json={output}", "--benchmark-min-rounds=1",
+         "--benchmark-max-time=0.0001", "--benchmark-warmup=off"],
+        capture_output=True, text=True, env={**os.environ, "JETFEAT_BENCH_N_JETS": "3"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(output.read_text())
+    assert data["jetfeat_n_jets"] == 3
+    assert data["machine_info"]["jetfeat"]["build"]["compiler"]
+    params = sorted((entry["params"]["multiplicity"], entry["params"]["n_jobs"])
+                    for entry in data["benchmarks"])
+    assert params == sorted((m, n) for m in (25, 50, 100, 150) for n in (1, 2, -1))
+
+    series = _load_plot_script().load_series([output])
+    assert set(series) == {"test_tiny (1 thr)", "test_tiny (2 thr)", "test_tiny (all threads)"}
