@@ -1778,7 +1778,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--n-jets", type=int, default=100,
                         help="jets per timed call (default: 100)")
     parser.add_argument("--repeats", type=int, default=5,
-                        help="maximum timed calls per point, at least 3 run (default: 5)")
+                        help="maximum timed calls per point; the time budget never cuts them "
+                             "below 3 (default: 5)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="untimed calls before each point (default: 1)")
     parser.add_argument("--max-seconds", type=float, default=2.0,
