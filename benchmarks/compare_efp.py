@@ -63,16 +63,21 @@ def compare(label, jets, n_reference, efps, reference, reference_order):
 
     ms_ours = 1e3 * wall1 / n_jets
     ms_ef = 1e3 * wall_ef / n_reference
-    print(f"{label}: <M> = {counts.mean():.0f}, jetfeat on {n_jets} jets, energyflow on "
-          f"{n_reference}")
+    print(
+        f"{label}: <M> = {counts.mean():.0f}, jetfeat on {n_jets} jets, energyflow on {n_reference}"
+    )
     print(f"  energyflow      : {ms_ef:10.2f} ms/jet (cpu {1e3 * cpu_ef / n_reference:.2f})")
-    print(f"  jetfeat 1 thread: {ms_ours:10.3f} ms/jet (cpu {1e3 * cpu1 / n_jets:.3f}), "
-          f"{n_jets / wall1:.0f} jets/s, {flop / n_jets / 1e6:.1f} MFLOP/jet, "
-          f"{flop / wall1 / 1e9:.1f} GFLOP/s")
+    print(
+        f"  jetfeat 1 thread: {ms_ours:10.3f} ms/jet (cpu {1e3 * cpu1 / n_jets:.3f}), "
+        f"{n_jets / wall1:.0f} jets/s, {flop / n_jets / 1e6:.1f} MFLOP/jet, "
+        f"{flop / wall1 / 1e9:.1f} GFLOP/s"
+    )
     print(f"  jetfeat 2 threads: {1e3 * wall2 / n_jets:9.3f} ms/jet, {n_jets / wall2:.0f} jets/s")
-    print(f"  speed-up vs energyflow: {ms_ef / ms_ours:.0f}x (1 thread, wall), "
-          f"{(cpu_ef / n_reference) / (cpu1 / n_jets):.0f}x (cpu); 2 vs 1 threads: "
-          f"{wall1 / wall2:.2f}x; max relative difference {worst:.1e}")
+    print(
+        f"  speed-up vs energyflow: {ms_ef / ms_ours:.0f}x (1 thread, wall), "
+        f"{(cpu_ef / n_reference) / (cpu1 / n_jets):.0f}x (cpu); 2 vs 1 threads: "
+        f"{wall1 / wall2:.2f}x; max relative difference {worst:.1e}"
+    )
 
 
 def main(argv=None):
@@ -83,14 +88,21 @@ def main(argv=None):
     import energyflow as ef
 
     efps = EFPSet(dmax=7)
-    reference = ef.EFPSet("d<=7", measure="hadr", kappa=1.0, beta=1.0, normed=True,
-                          coords="epxpypz")
+    reference = ef.EFPSet(
+        "d<=7", measure="hadr", kappa=1.0, beta=1.0, normed=True, coords="epxpypz"
+    )
     reference_tokens = [token_of(graph) for graph in reference.graphs()]
     reference_order = [reference_tokens.index(token) for token in efps.tokens]
     print(f"{len(efps)} EFPs (d <= 7), plan ops {efps.plan.op_counts}")
 
-    compare("random M=50", random_jets(40 if args.quick else 200, 50), 1 if args.quick else 3,
-            efps, reference, reference_order)
+    compare(
+        "random M=50",
+        random_jets(40 if args.quick else 200, 50),
+        1 if args.quick else 3,
+        efps,
+        reference,
+        reference_order,
+    )
     if not args.quick:
         compare("random M=150", random_jets(10, 150), 1, efps, reference, reference_order)
     jets = pythia_jets(40 if args.quick else 200)

@@ -35,7 +35,7 @@ def numpy_reference(jet, kappa, beta):
     triangle = np.trace(weighted @ weighted @ weighted)
     k4 = 0.0
     for b in range(z.shape[0]):
-        # Fix particle b: sum_{a,c,d} x_a x_c y_d theta_ac theta_ad theta_cd with x = z theta_b.
+        # Fix particle b: sum_{a,c,d} x_a x_c x_d theta_ac theta_ad theta_cd with x = z theta_b.
         x = z * theta[b]
         k4 += z[b] * np.einsum("a,c,d,ac,ad,cd->", x, x, x, theta, theta, theta, optimize=True)
     return triangle, k4
@@ -53,7 +53,9 @@ def test_bench_efp_d7(benchmark, d7, n_particles, n_jobs):
     jets = random_jets(n_jets, n_particles)
     values = benchmark(d7.compute, jets, n_jobs=n_jobs)
     benchmark.extra_info.update(
-        n_jets=n_jets, n_particles=n_particles, n_features=len(d7),
+        n_jets=n_jets,
+        n_particles=n_particles,
+        n_features=len(d7),
         flop_per_jet=2 * d7.multiply_adds(n_particles),
     )
 
@@ -70,8 +72,9 @@ def test_bench_efp_d7_vs_energyflow(benchmark, d7):
     values = benchmark(d7.compute, jets)
     from jetfeat._multigraphs import token_of
 
-    reference = ef.EFPSet("d<=7", measure="hadr", beta=1.0, kappa=1.0, normed=True,
-                          coords="epxpypz")
+    reference = ef.EFPSet(
+        "d<=7", measure="hadr", beta=1.0, kappa=1.0, normed=True, coords="epxpypz"
+    )
     reference_tokens = [token_of(graph) for graph in reference.graphs()]
     order = [reference_tokens.index(token) for token in d7.tokens]
     expected = np.array([reference.compute(jet) for jet in jets[:2]])[:, order]

@@ -269,3 +269,16 @@ def test_missing_n_and_dcut():
 def test_history_matches_fastjet_full_sample(pythia_sample, algorithm):
     # All 4000 jets of the sample: a wider search for rare near-ties than the default tests.
     _compare_history(as_jet_batch(pythia_sample[0]), algorithm, 1000.0, 1.0, "E_scheme")
+
+
+def test_empty_jet_gives_zeros(pythia_sample):
+    # An all-padding row of a zero-padded batch is a jet without particles.
+    jets = pythia_sample[0][:3].copy()
+    jets[1] = 0.0
+    table = sub.compute(jets, "all")
+    values = table.to_numpy()
+    assert np.all(np.isfinite(values))
+    assert np.all(values[1] == 0.0)
+    assert np.all(values[0] != 0.0)
+    assert len(sub.lund_plane(jets)[1]) == 0
+    assert len(sub.exclusive_subjets(jets, 2)[1]) == 0

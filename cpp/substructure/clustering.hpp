@@ -7,6 +7,9 @@
 //   s = kT^2 (kT), 1 (C/A), 1/kT^2 (anti-kT), (kT^2)^p (generalised kT),
 //   DeltaR^2 = (y_i - y_j)^2 + dphi^2 with dphi wrapped into [0, pi].
 // The cost is O(M^2) time and O(M) memory for M particles (nearest neighbours are cached).
+// NOTE: FastJet picks a tiled strategy for many particles and small R. Exact ties of d_ij
+// (for C/A with R below the jet size, every final beam merging has d_iB = 1) can then come in
+// another order than here; the mergings themselves and their d_ij are the same.
 #pragma once
 
 #include <cstdint>

@@ -10,11 +10,14 @@ with :math:`s = p_T^2` (kT), 1 (Cambridge/Aachen), :math:`p_T^{-2}` (anti-kT) or
 :math:`p_T^{2p}` (generalised kT), and :math:`\\Delta R_{ij}^2 = \\Delta y^2 + \\Delta\\phi^2`
 (rapidity y, phi wrapped into [0, pi]). Recombination is the E-scheme (four-momentum sum) or the
 winner-take-all pT scheme (pT_a + pT_b along the harder input, massless), as fastjet-contrib's
-``WinnerTakeAllRecombiner``.
+``WinnerTakeAllRecombiner``. The merging order, including the choice among exactly equal
+distances, follows FastJet's N2Plain strategy; FastJet's tiled strategies (used for small R)
+can order exact ties, such as the final C/A beam mergings with d_iB = 1, differently.
 
 Feature names of the ``kt_splitting`` family: ``sqrt_d12_kt_R1`` is sqrt(d_12) in GeV of the
 exclusive kT clustering with R = 1, the d_ij of the merging that takes 2 jets to 1 (FastJet's
-``exclusive_dmerge(1)``); ``sqrt_d23_kt_R1`` takes 3 jets to 2.
+``exclusive_dmerge(1)``); ``sqrt_d23_kt_R1`` takes 3 jets to 2. Both are 0 for a jet with too
+few particles, including a jet without particles (all padding).
 """
 
 from __future__ import annotations
@@ -47,9 +50,9 @@ def format_number(value: float) -> str:
 def prepare_batch(jets, coords: str) -> JetBatch:
     """Pack ``jets`` and reject particles whose direction is undefined (pT = 0 with E > 0).
 
-    Clustering needs every particle's rapidity and phi; a particle exactly along the beam has
-    neither, so it is rejected here with its jet and particle index instead of being clustered
-    with the arbitrary rapidity 1e5 that FastJet would give it.
+    Clustering needs every particle's rapidity and phi, and a particle exactly along the beam
+    has neither. It is rejected here with its jet and particle index, where FastJet would give
+    it the arbitrary rapidity 1e5 and cluster it.
     """
     batch = as_jet_batch(jets, coords=coords)
     zero_pt = np.flatnonzero(batch.ptyphims[:, 0] == 0.0)

@@ -16,7 +16,8 @@ Summary features (family ``lund``): ``lund_nprimary`` (number of primary declust
 most M - 1 for M particles), ``lund_nprimary_kt1`` (those with kT > 1 GeV; the cut is in the name),
 ``lund_ktmax`` (largest primary kT in GeV, 0 for a one-particle jet), ``lund_lnktmax``
 (its logarithm, 0 for a one-particle jet) and ``lund_z_ktmax``, ``lund_delta_ktmax`` (z and
-Delta of that declustering, 0 for a one-particle jet).
+Delta of that declustering, 0 for a one-particle jet). A jet without particles has no
+declustering and gets 0 everywhere.
 """
 
 from __future__ import annotations

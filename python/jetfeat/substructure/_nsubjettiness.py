@@ -18,7 +18,7 @@ fastjet-contrib 1.051 (Nsubjettiness 2.3):
 Feature names: ``tau2_beta1_wta_kt`` (unnormalised, GeV), ``tau2_beta1_wta_kt_norm_R1``
 (normalised with R0 = 1), ``tau21_beta1_wta_kt`` = tau_2 / tau_1 (the same for both measures,
 since the normalisation cancels). A jet with M <= N particles has tau_N = 0, and a ratio whose
-denominator is 0 is set to 0.
+denominator is 0 is set to 0. A jet without particles (all padding) gets 0 everywhere.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ beta: the two families keep separate parameters.
 Feature names (beta, z_cut, R0 in the name), for example with beta = 0, z_cut = 0.1, R0 = 1:
 ``sd_mass_beta0_zcut0.1_R1`` (GeV), ``sd_pt_...`` (GeV), ``sd_zg_...``, ``sd_rg_...``,
 ``sd_mu_...`` = max(m_1, m_2) / m, ``sd_nconst_...``. A jet groomed down to one particle has
-z_g = R_g = mu = 0, and mu = 0 when the kept jet has m^2 <= 0 (collinear massless particles).
+z_g = R_g = mu = 0 (a jet without particles gets 0 everywhere), and mu = 0 when the kept jet has m^2 <= 0 (collinear massless particles).
 Iterated soft drop: ``isd_mult_beta-1_zcut0.005_R1_thetacut0``.
 """
 
