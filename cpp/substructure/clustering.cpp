@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -35,22 +36,76 @@ double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
   return 1.0;
 }
 
+// The slot arrays are padded to a multiple of kLanes entries whose values never win a
+// minimum (rapidity and d_iJ +infinity), so that the vector loops below need no remainder loop.
+constexpr int kLanes = 8;
+
+int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
+
 // Index of the first entry equal to the minimum of values[0, n) that is below `bound`, or -1
-// (then *minimum = bound). Same result as a scalar scan with a strict "<", which lets the first
-// of equal values win; written as a min reduction plus a search so that both loops vectorise.
+// (then *minimum = bound); n is a multiple of kLanes. Same result as a scalar scan with a strict
+// "<", which lets the first of equal values win: each lane keeps the first position of its own
+// minimum, and the lanes are then merged by value and, among equal values, by position.
+#if defined(__GNUC__)
+// GCC and Clang vector extensions: one vector of kLanes doubles, lowered to the widest SIMD
+// registers of the target. Positions are carried as doubles (exact below 2^53).
+typedef double LaneVector __attribute__((vector_size(kLanes * sizeof(double))));
+
 int first_minimum(const double* values, int n, double bound, double* minimum) {
-  double smallest = bound;
-#pragma omp simd reduction(min : smallest)
-  for (int i = 0; i < n; ++i) smallest = values[i] < smallest ? values[i] : smallest;
-  *minimum = bound;
-  if (!(smallest < bound)) return -1;
-  for (int i = 0; i < n; ++i) {
-    if (values[i] == smallest) {
-      *minimum = smallest;
-      return i;
+  LaneVector best, where, position;
+  for (int k = 0; k < kLanes; ++k) {
+    best[k] = bound;
+    where[k] = -1.0;
+    position[k] = static_cast<double>(k);
+  }
+  for (int i = 0; i < n; i += kLanes) {
+    LaneVector value;
+    std::memcpy(&value, values + i, sizeof(value));
+    const auto smaller = value < best;
+    best = smaller ? value : best;
+    where = smaller ? position : where;
+    position += static_cast<double>(kLanes);
+  }
+#else
+int first_minimum(const double* values, int n, double bound, double* minimum) {
+  double best[kLanes], where[kLanes];
+  for (int k = 0; k < kLanes; ++k) {
+    best[k] = bound;
+    where[k] = -1.0;
+  }
+  for (int i = 0; i < n; i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) {
+      if (values[i + k] < best[k]) {
+        best[k] = values[i + k];
+        where[k] = static_cast<double>(i + k);
+      }
     }
   }
-  return -1;
+#endif
+  // Pairwise (tree) reductions without branches: the lane minimum, then the first position
+  // among the lanes holding it. A lane never below `bound` holds bound, so it cannot be first.
+  double low[kLanes / 2];
+  for (int k = 0; k < kLanes / 2; ++k) {
+    low[k] = best[k + kLanes / 2] < best[k] ? best[k + kLanes / 2] : best[k];
+  }
+  for (int width = kLanes / 4; width > 0; width /= 2) {
+    for (int k = 0; k < width; ++k) low[k] = low[k + width] < low[k] ? low[k + width] : low[k];
+  }
+  const double smallest = low[0];
+  *minimum = bound;
+  if (!(smallest < bound)) return -1;
+  const double never = static_cast<double>(n);
+  double first[kLanes / 2];
+  for (int k = 0; k < kLanes / 2; ++k) {
+    const double a = best[k] == smallest ? where[k] : never;
+    const double b = best[k + kLanes / 2] == smallest ? where[k + kLanes / 2] : never;
+    first[k] = b < a ? b : a;
+  }
+  for (int width = kLanes / 4; width > 0; width /= 2) {
+    for (int k = 0; k < width; ++k) first[k] = first[k + width] < first[k] ? first[k + width] : first[k];
+  }
+  *minimum = smallest;
+  return static_cast<int>(first[0]);
 }
 
 PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme) {
@@ -112,38 +167,23 @@ class N2PlainClusterer {
     s_.jet_index[k] = jet_index;
   }
 
-  // Nearest neighbour of every slot, visiting pairs in FastJet's order (for each slot, the
-  // earlier slots, updating theirs on the way).
+  // Nearest neighbour of every slot. FastJet visits the pairs in order (for each slot, the
+  // earlier slots, which take it when strictly closer), which leaves each slot with the first
+  // slot at its smallest distance: the same as a search over the whole row, done here with
+  // vector loops.
   void initial_neighbours(int n) {
-    for (int slot = 0; slot < n; ++slot) {
-      distances_to(slot, slot, s_.dist.data());
-      double nn_dist = r2_;
-      int nn = -1;
-      for (int j = 0; j < slot; ++j) {
-        const double dist = s_.dist[static_cast<size_t>(j)];
-        if (dist < nn_dist) {
-          nn_dist = dist;
-          nn = j;
-        }
-        if (dist < s_.nn_dist[static_cast<size_t>(j)]) {
-          s_.nn_dist[static_cast<size_t>(j)] = dist;
-          s_.nn[static_cast<size_t>(j)] = slot;
-        }
-      }
-      s_.nn[static_cast<size_t>(slot)] = nn;
-      s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
-    }
+    for (int slot = 0; slot < n; ++slot) set_nn_nocross(slot, n);
   }
 
   // Nearest neighbour of `slot` among all live slots [0, n), without touching the others; the
   // first slot wins a tie, as in FastJet's scan.
   void set_nn_nocross(int slot, int n) {
     double* dist = s_.dist_other.data();
-    distances_to(slot, n, dist);
+    distances_to(slot, padded(n), dist);
     // The slot itself (distance 0) is excluded by making its distance infinite.
     dist[slot] = std::numeric_limits<double>::infinity();
     double nn_dist = r2_;
-    const int nn = first_minimum(dist, n, r2_, &nn_dist);
+    const int nn = first_minimum(dist, padded(n), r2_, &nn_dist);
     s_.nn[static_cast<size_t>(slot)] = nn;
     s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
   }
@@ -190,16 +230,18 @@ void N2PlainClusterer::merge_beam(int jet_i, double d) {
 
 void N2PlainClusterer::run() {
   int n = seq_.n_particles;
-  const size_t size = static_cast<size_t>(n);
-  s_.rap.resize(size);
-  s_.phi.resize(size);
-  s_.scale.resize(size);
-  s_.nn_dist.resize(size);
-  s_.dij.resize(size);
+  const size_t size = static_cast<size_t>(padded(n));
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // Padding slots: +infinite rapidity makes every distance to them +infinite.
+  s_.rap.assign(size, kInf);
+  s_.phi.assign(size, 0.0);
+  s_.scale.assign(size, 1.0);
+  s_.nn_dist.assign(size, kInf);
+  s_.dij.assign(size, kInf);
   s_.dist.resize(size);
   s_.dist_other.resize(size);
-  s_.nn.resize(size);
-  s_.jet_index.resize(size);
+  s_.nn.assign(size, -1);
+  s_.jet_index.assign(size, -1);
   double* dij_table = s_.dij.data();
   int* nn = s_.nn.data();
   double* nn_dist = s_.nn_dist.data();
@@ -213,7 +255,7 @@ void N2PlainClusterer::run() {
   while (n > 0) {
     // Smallest d_iJ; the first slot wins a tie.
     double d_min = 0.0;
-    int a = first_minimum(dij_table, n, std::numeric_limits<double>::infinity(), &d_min);
+    int a = first_minimum(dij_table, padded(n), kInf, &d_min);
     if (a < 0) {
       // Every d_iJ is infinite or NaN: take slot 0, as FastJet's scan does.
       a = 0;
@@ -245,6 +287,10 @@ void N2PlainClusterer::run() {
       nn[ka] = nn[kt];
       s_.jet_index[ka] = s_.jet_index[kt];
       dij_table[ka] = dij_table[kt];
+      // The vacated slot becomes padding.
+      s_.rap[kt] = kInf;
+      s_.phi[kt] = 0.0;
+      dij_table[kt] = kInf;
     }
 
     if (b < 0) {
@@ -262,7 +308,7 @@ void N2PlainClusterer::run() {
     // The merged jet in slot b may become the nearest neighbour of any jet, and its own
     // neighbour is the nearest of them. Its running minimum is kept in locals (stored back
     // around i == b, the only iteration that reads it) so that the loop does not reload it.
-    distances_to(b, n, s_.dist.data());
+    distances_to(b, padded(n), s_.dist.data());
     double nn_dist_b = nn_dist[b];
     int nn_b = nn[b];
     for (int i = 0; i < n; ++i) {
