@@ -106,8 +106,8 @@ def compare_scoring(args) -> None:
                                        n_jobs=args.n_jobs),
         args.repeat,
     )
-    # On a shared machine the wall time includes waiting for a core; the process CPU time (all
-    # threads) does not, so pairs per CPU-second estimates the rate of one uncontended core.
+    # On a shared machine the wall time includes waiting for a core, but the process CPU time
+    # (all threads) does not. Pairs per CPU-second therefore estimates one uncontended core.
     cpu = (time.process_time() - cpu) / args.repeat
     wall = (time.perf_counter() - wall) / args.repeat
     pairs = args.candidates * pairs_per_candidate

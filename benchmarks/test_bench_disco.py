@@ -28,7 +28,7 @@ def test_bench_1d_continuous(benchmark, rng, n):
     y = x**2 + rng.normal(size=n)
     value = benchmark(disco.distance_correlation_sqr, x, y)
     assert value == pytest.approx(dcor.distance_correlation_sqr(x, y, method="mergesort"),
-                                  rel=1e-9)
+                                  rel=RTOL)
 
 
 @pytest.mark.parametrize("n", [10**4, 10**5], ids=["n1e4", "n1e5"])
@@ -37,7 +37,7 @@ def test_bench_1d_label(benchmark, rng, n):
     labels = (rng.random(n) < 1.0 / (1.0 + np.exp(-x))).astype(float)
     value = benchmark(disco.distance_correlation_sqr, x, labels)
     assert value == pytest.approx(dcor.distance_correlation_sqr(x, labels, method="mergesort"),
-                                  rel=1e-9)
+                                  rel=RTOL)
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2], ids=["threads1", "threads2"])

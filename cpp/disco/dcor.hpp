@@ -1,7 +1,8 @@
 // Distance covariance and distance correlation kernels (V-statistics, optional event weights).
 //
 // Definitions, with event weights w normalised to probabilities omega_i = w_i / sum(w):
-//   a_ij = |x_i - x_j|, row means abar_i = sum_j omega_j a_ij, grand mean abar = sum_i omega_i abar_i
+//   a_ij = |x_i - x_j|, row means abar_i = sum_j omega_j a_ij, grand mean
+//   abar = sum_i omega_i abar_i
 //   A_ij = a_ij - abar_i - abar_j + abar                      (weighted double centring)
 //   dCov^2(x, y) = sum_ij omega_i omega_j A_ij B_ij
 //               = sum_ij omega_i omega_j a_ij b_ij - 2 sum_i omega_i abar_i bbar_i + abar bbar

@@ -1,6 +1,7 @@
 // Helpers shared by the distance-covariance kernels (internal to cpp/disco).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -100,6 +101,16 @@ inline std::int64_t class_order(const std::uint8_t* label, std::int64_t begin, s
   return n1;
 }
 
+// Divides v by max |v_i| (when not zero). Whitening ignores the scale of a column, and this keeps
+// the sums of squares finite for values such as 1e200 or 1e-200.
+inline void scale_to_unit_max(double* v, std::int64_t n) {
+  double largest = 0.0;
+  for (std::int64_t i = 0; i < n; ++i) largest = std::max(largest, std::abs(v[i]));
+  if (largest > 0.0) {
+    for (std::int64_t i = 0; i < n; ++i) v[i] /= largest;
+  }
+}
+
 // Orthonormalises the k columns of `cols` (column-major, k x n, already weighted-centred) in
 // order under <u, v> = sum_i omega_i u_i v_i, by modified Gram-Schmidt applied twice. Returns the
 // index of the first column that is constant or linearly dependent on the earlier ones, or -1.
@@ -107,6 +118,7 @@ inline std::int64_t orthonormalise(double* cols, std::int64_t n, std::int64_t k,
                                    const double* omega) {
   for (std::int64_t m = 0; m < k; ++m) {
     double* v = cols + m * n;
+    scale_to_unit_max(v, n);
     double original = 0.0;
     for (std::int64_t i = 0; i < n; ++i) original += omega[i] * v[i] * v[i];
 

@@ -13,12 +13,9 @@
 #include <string>
 #include <vector>
 
-#ifdef __AVX512F__
-#include <immintrin.h>
-#endif
-
 #include "disco/dcor.hpp"
 #include "disco/detail.hpp"
+#include "disco/simd.hpp"
 #include "parallel.hpp"
 
 namespace jetfeat::disco {
@@ -33,24 +30,8 @@ constexpr std::int64_t kGroup = 32;
 constexpr std::int64_t kTile = 128;
 
 #ifdef __AVX512F__
-// sqrt(d) for 8 values d >= 0 without the slow vsqrtpd: the 14-bit estimate of 1/sqrt(d), one
-// Newton step on it (about 28 bits), then one Newton step on sqrt(d) itself, which leaves an
-// error of a few units in the last place. d == 0 gives 0 (the estimate is infinite there).
-inline __m512d sqrt_nonnegative(__m512d d) {
-  const __m512d y0 = _mm512_rsqrt14_pd(d);
-  const __m512d half_d = _mm512_mul_pd(_mm512_set1_pd(0.5), d);
-  const __m512d y1 = _mm512_mul_pd(
-      y0, _mm512_fnmadd_pd(half_d, _mm512_mul_pd(y0, y0), _mm512_set1_pd(1.5)));
-  const __m512d s = _mm512_mul_pd(d, y1);
-  const __m512d residual = _mm512_fnmadd_pd(s, s, d);
-  const __m512d refined = _mm512_fmadd_pd(_mm512_mul_pd(_mm512_set1_pd(0.5), y1), residual, s);
-  return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(d, _mm512_setzero_pd(), _CMP_GT_OQ), refined);
-}
-
-// Mask of the first `count` of 8 lanes (count < 8).
-inline __mmask8 first_lanes(std::int64_t count) {
-  return static_cast<__mmask8>((1u << count) - 1u);
-}
+using detail::first_lanes;
+using detail::sqrt_nonnegative;
 #endif
 
 // Adds the pairs (i, j), j in [j0, j1), of one candidate: returns sum_j omega_j a_ij for row i and
@@ -197,12 +178,19 @@ Block prepare_block(const double* selected, std::int64_t k, const double* y,
     }
   }
   for (std::int64_t m = 0; m < k; ++m) {
-    for (std::int64_t i = 0; i < n; ++i) block.sum_q2 += omega[i] * block.q[m * n + i] * block.q[m * n + i];
+    const double* qm = block.q.data() + m * n;
+    for (std::int64_t i = 0; i < n; ++i) block.sum_q2 += omega[i] * qm[i] * qm[i];
   }
 
   if (options.binary) {
     for (std::int64_t i = 0; i < block.n1; ++i) block.p += omega[i];
     block.q_frac = 1.0 - block.p;
+    if (!(block.p > 0.0) || !(block.q_frac > 0.0)) {
+      throw std::invalid_argument(
+          "the label-" + std::string(block.p > 0.0 ? "0" : "1") + " events of " +
+          block_name(b, block) + " have zero total weight, so dCor with the label is undefined "
+          "there; shuffle the events or check the weights");
+    }
     return block;
   }
 
@@ -256,6 +244,7 @@ void score_group(const Block& block, std::int64_t k, const double* candidates,
   for (std::int64_t g = 0; g < count; ++g) {
     double* rg = r.data() + g * n;
     detail::centre_columns(rg, n, 1, omega);
+    if (options.affine_invariant) detail::scale_to_unit_max(rg, n);
     double original = 0.0;
     for (std::int64_t i = 0; i < n; ++i) original += omega[i] * rg[i] * rg[i];
     double residual = original;

@@ -14,8 +14,8 @@ w_i w_j and the centring uses the weighted means, as in the DisCo loss of Kasiec
 (arXiv:2001.05310). With unit weights the definitions reduce to dcor's. dCor^2 is 0 when either
 variable is constant.
 
-Names say which power a function returns: ``distance_correlation`` is dCor,
-``distance_correlation_sqr`` is dCor^2, and ``score_candidates`` returns dCor^2.
+The function name gives the power it returns: ``distance_correlation`` returns dCor,
+``distance_correlation_sqr`` returns dCor^2, and ``score_candidates`` returns dCor^2.
 """
 
 from __future__ import annotations
@@ -49,16 +49,24 @@ _METHODS = ("auto", "fast", "pairwise")
 
 
 class DistanceStats(NamedTuple):
-    """Squared distance statistics of one pair of samples (V-statistics)."""
+    """Squared distance statistics of one pair of samples (V-statistics).
+
+    Attributes
+    ----------
+    covariance_xy : float
+        dCov^2(x, y).
+    correlation_xy : float
+        dCor^2(x, y), 0 when x or y is constant.
+    variance_x : float
+        dVar^2(x) = dCov^2(x, x).
+    variance_y : float
+        dVar^2(y) = dCov^2(y, y).
+    """
 
     covariance_xy: float
-    """dCov^2(x, y)."""
     correlation_xy: float
-    """dCor^2(x, y)."""
     variance_x: float
-    """dVar^2(x) = dCov^2(x, x)."""
     variance_y: float
-    """dVar^2(y) = dCov^2(y, y)."""
 
 
 # --- input checks -----------------------------------------------------------------------------
@@ -706,7 +714,9 @@ def score_candidates(selected, candidates, y, *, weights=None, block_size=2048,
             selected_array = _as_samples(selected, "selected")
     y_array = _as_samples(y, "y")
     if y_array.shape[1] != 1:
-        raise ValueError(f"y must be 1-D (one label or target per event), got shape {y_array.shape}")
+        raise ValueError(
+            f"y must be 1-D (one label or target per event), got shape {y_array.shape}"
+        )
     _check_same_length(n, selected_array.shape[0], "candidates", "selected")
     _check_same_length(n, y_array.shape[0], "candidates", "y")
     if n < block_size:
