@@ -54,7 +54,8 @@ def test_metrics_json_structure(small_run):
     assert set(stored["models"]) == expected_models
     for name, result in stored["models"].items():
         for metric in ("auc", "accuracy", "r30", "r50"):
-            assert set(result["test"][metric]) == {"value", "std_seeds", "std_bootstrap"}
+            assert set(result["test"][metric]) == {"value", "std_seeds", "std_bootstrap",
+                                                    "n_infinite_seeds"}
         assert 0.5 < result["test"]["auc"]["value"] <= 1.0, name
         assert result["n_parameters"] > 0
     assert stored["models"]["DisCo-FFS"]["n_features"] == 5
@@ -103,7 +104,11 @@ def test_cli_run_from_extracted_features(pythia_sample, tmp_path, capsys):
 def test_describe_feature():
     assert describe_feature("jet_mass") == "jet mass [GeV]"
     text = describe_feature("efp_d2_01-12_k0.5_b2")
-    assert "kappa=0.5" in text and "beta=2" in text and "3 vertices" in text
+    assert "kappa=0.5" in text
+    assert "beta=2" in text
+    assert "3 vertices" in text
+    assert "constituent multiplicity" in describe_feature("efp_d0_0_k0_b0.5")
+    assert describe_feature("tau21_beta1").startswith("N-subjettiness")
 
 
 def test_bad_input(tmp_path):

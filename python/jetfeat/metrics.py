@@ -272,15 +272,16 @@ def summarize_runs(runs: list[dict]) -> dict:
     -------
     dict
         For each of ``auc``, ``accuracy``, ``r30`` and ``r50``: ``{"value": mean, "std":
-        standard deviation with ddof=1 (nan for one run)}``; infinite rejections are left out.
+        standard deviation with ddof=1 (nan for one run), "n_infinite": runs left out because
+        the value was infinite}``. The mean is inf when every run is infinite.
     """
     if not runs:
         raise ValueError("summarize_runs needs at least one run")
     result = {}
     for name in ("auc", "accuracy", "r30", "r50"):
         values = np.array([run[name] for run in runs], dtype=np.float64)
-        values = values[np.isfinite(values)]
-        mean = float(values.mean()) if values.size else math.inf
-        std = float(values.std(ddof=1)) if values.size > 1 else math.nan
-        result[name] = {"value": mean, "std": std}
+        finite = values[np.isfinite(values)]
+        mean = float(finite.mean()) if finite.size else math.inf
+        std = float(finite.std(ddof=1)) if finite.size > 1 else math.nan
+        result[name] = {"value": mean, "std": std, "n_infinite": int(values.size - finite.size)}
     return result
