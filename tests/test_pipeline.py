@@ -12,7 +12,7 @@ SMALL_POOL = {
     "efp": [{"specs": [[(0, 1)], [(0, 1), (1, 2)], [(0, 1), (1, 2), (0, 2)], [(0, 1), (0, 1)]],
              "kappas": [0.5, 1.0], "betas": [0.5, 1.0, 2.0]}],
 }
-# Top and QCD jets separate so well that few jets land in (0.3, 0.7); a wider window keeps
+# Top and QCD jets separate so well that few jets land in (0.3, 0.7), so a wider window keeps
 # the confusion set large enough on a small sample.
 FAST = {"n_features": 3, "window": (0.05, 0.95), "block_size": 64, "n_seeds": 2, "n_bootstrap": 20, "standard": None}
 
@@ -60,7 +60,7 @@ def test_metrics_json_structure(small_run):
         assert result["n_parameters"] > 0
     assert stored["models"]["DisCo-FFS"]["n_features"] == 5
     assert stored["models"]["random"]["n_features"] == 5
-    # 180 background test jets are far too few for a trustworthy R30; the report says so.
+    # 180 background test jets are far too few for a trustworthy R30, and the notes state it.
     assert any("R30" in note for note in stored["notes"])
 
 

@@ -80,10 +80,12 @@ def test_numpy_scores_degenerate_candidates(rng):
                                   y + rng.normal(size=n)])
     got = score_candidates_numpy(selected, candidates, y, block_size=n)
     assert np.isfinite(got).all()
-    assert got[0] == 0.0 and got[1] == 0.0 and got[2] > 0
+    assert got[0] == 0.0  # constant column
+    assert got[1] == 0.0  # linear combination of the selected columns
+    assert got[2] > 0
 
 
-# -- selector: known answers -----------------------------------------------------------------
+# -- selector: known results -----------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_informative_feature_picked_first(seed):
