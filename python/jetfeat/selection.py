@@ -248,7 +248,7 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
     classifier : {"xgboost", "mlp"} or estimator, default="xgboost"
         Loop classifier. ``"xgboost"``: hist trees with early stopping on the validation
         split. ``"mlp"``: the published network, two hidden layers of 32, Adam 1e-3, batch 512,
-        robust scaling, early stopping. An estimator with ``predict_proba`` is cloned and
+        robust scaling, weights of the epoch with the lowest validation log loss. An estimator with ``predict_proba`` is cloned and
         trained on the training split.
     window : tuple of float, default=(0.3, 0.7)
         Open interval of classifier scores that defines the confusion set.
@@ -420,10 +420,7 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
     def _train_loop_classifier(self, X_train, y_train, w_train, X_val, y_val, seed):
         if isinstance(self.classifier, str):
             tagger = Tagger(self.classifier, random_state=seed, n_jobs=self.n_jobs)
-            if self.classifier == "xgboost":
-                tagger.fit(X_train, y_train, sample_weight=w_train, X_val=X_val, y_val=y_val)
-            else:
-                tagger.fit(X_train, y_train, sample_weight=w_train)
+            tagger.fit(X_train, y_train, sample_weight=w_train, X_val=X_val, y_val=y_val)
             return tagger.predict_proba
         estimator = clone(self.classifier)
         if w_train is None:
