@@ -104,8 +104,8 @@ def roc_curve(y_true, y_score, sample_weight=None):
 
     y, score, weight = _check_inputs(y_true, y_score, sample_weight)
 
-    # drop_intermediate=False keeps every threshold so the interpolation below sees the full
-    # staircase, not a thinned one.
+    # drop_intermediate=False keeps every threshold, so the interpolation of eps_B works on the
+    # full staircase rather than a thinned one.
     eps_b, eps_s, thresholds = sk_roc_curve(y, score, sample_weight=weight,
                                             drop_intermediate=False)
     return eps_s, eps_b, thresholds

@@ -439,7 +439,7 @@ def _format_metric(entry, digits):
     if math.isfinite(boot):
         parts.append(f"± {boot:.{digits}f} (stat)")
     if entry.get("n_infinite_seeds"):
-        # Seeds where no background jet passed are left out of the mean; say how many.
+        # Seeds where no background jet passed are left out of the mean, so their count is shown.
         parts.append(f"[inf for {entry['n_infinite_seeds']} seed(s)]")
     return " ".join(parts)
 
