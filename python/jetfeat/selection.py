@@ -100,10 +100,10 @@ def score_candidates_numpy(selected, candidates, y, weights=None, *, block_size=
     """Score candidates by the squared distance correlation of [selected + candidate] with y.
 
     dCor^2(X, y) = dCov^2(X, y) / sqrt(dVar^2(X) dVar^2(y)) with the weighted V-statistic
-    estimator (Szekely, Rizzo, Bakirov, Ann. Statist. 35 (2007) 2769), where X is the selected columns
-    with one candidate appended. With ``affine_invariant=True``, X is whitened by its weighted
-    covariance in each block first (Szekely and Rizzo's affinely invariant version), so the
-    score does not depend on the units or linear mixing of the features.
+    estimator (Szekely, Rizzo, Bakirov, Ann. Statist. 35 (2007) 2769). X is the selected
+    columns with one candidate appended. With ``affine_invariant=True``, X is first whitened by
+    its weighted covariance in each block (Szekely and Rizzo's affinely invariant version), so
+    the score does not depend on the units or linear mixing of the features.
 
     Parameters
     ----------
