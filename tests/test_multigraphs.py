@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import re
-import warnings
 
 import pytest
 
@@ -26,18 +27,15 @@ def no_disk_cache(monkeypatch):
 @pytest.fixture(scope="module")
 def efpset_d7():
     energyflow = pytest.importorskip("energyflow")
-    with warnings.catch_warnings():
-        # energyflow 1.4.0 warns about optional dependencies (igraph, wasserstein) on use.
-        warnings.simplefilter("ignore")
-        efpset = energyflow.EFPSet("d<=7")
-        return list(efpset.graphs()), efpset.specs, list(efpset.cols)
+    efpset = energyflow.EFPSet("d<=7")
+    return list(efpset.graphs()), efpset.specs, list(efpset.cols)
 
 
 def relabel(edges, rng, n_labels=40):
     """Apply a random injective relabelling into 0..n_labels-1 and shuffle edge order and sides."""
     vertices = sorted({v for edge in edges for v in edge})
     targets = rng.choice(n_labels, size=len(vertices), replace=False)
-    mapping = {v: int(t) for v, t in zip(vertices, targets)}
+    mapping = {v: int(t) for v, t in zip(vertices, targets, strict=True)}
     out = []
     for i, j in edges:
         pair = (mapping[i], mapping[j])
@@ -102,8 +100,15 @@ def test_counts_d9_d10(d):
 def test_degree_zero_graph():
     (graph,) = mg.multigraphs(0)
     assert graph.edges == ()
-    assert (graph.n, graph.d, graph.e, graph.v, graph.chi, graph.p, graph.h) == (1, 0, 0, 0, 1,
-                                                                                  1, 0)
+    assert (graph.n, graph.d, graph.e, graph.v, graph.chi, graph.p, graph.h) == (
+        1,
+        0,
+        0,
+        0,
+        1,
+        1,
+        0,
+    )
     assert graph.is_prime
     assert graph.factors == ((),)
     assert graph.token == "d0_0"
@@ -127,7 +132,7 @@ def test_graphs_match_energyflow(efpset_d7):
     assert len(ef_graphs) == len(ours) == 1000
 
     matched = set()
-    for edges, spec in zip(ef_graphs, ef_specs):
+    for edges in ef_graphs:
         canon = mg.canonical_form(edges)
         assert canon in ours, f"energyflow graph {edges} has no jetfeat counterpart"
         assert canon not in matched, f"two energyflow graphs map to {canon}"
@@ -144,11 +149,43 @@ def test_descriptors_match_energyflow(efpset_d7, ours_name, ef_name):
     ef_graphs, ef_specs, cols = efpset_d7
     column = cols.index(ef_name)
     mismatches = []
-    for edges, spec in zip(ef_graphs, ef_specs):
+    for edges, spec in zip(ef_graphs, ef_specs, strict=True):
         graph = mg.graph_from_edges(edges)
         if getattr(graph, ours_name) != spec[column]:
             mismatches.append((edges, getattr(graph, ours_name), int(spec[column])))
     assert mismatches == []
+
+
+@pytest.mark.slow
+def test_primes_d10_match_energyflow_catalogue():
+    # energyflow ships its d <= 10 prime catalogue as a data file; every graph must match one of
+    # ours and share n, d, e, v, p, h. For chi, energyflow takes numpy's greedy einsum path,
+    # which for 82 graphs with d >= 8 is one or two powers of M worse than the best order, so
+    # ours must be equal or lower, and equal to a brute-force search over all orders.
+    energyflow = pytest.importorskip("energyflow")
+    efpset = energyflow.EFPSet("d<=10", "p==1")
+    ef_graphs, ef_specs, cols = list(efpset.graphs()), efpset.specs, list(efpset.cols)
+    ours = {g.edges: g for g in mg.multigraphs(10, prime=True)}
+    assert len(ef_graphs) == len(ours) == 23691
+
+    matched = set()
+    greedy_worse = []
+    for edges, spec in zip(ef_graphs, ef_specs, strict=True):
+        spec = dict(zip(cols, (int(x) for x in spec), strict=True))
+        graph = ours[mg.canonical_form(edges)]
+        matched.add(graph.edges)
+        observed = (graph.n, graph.d, graph.e, graph.v, graph.p, graph.h)
+        assert observed == tuple(spec[c] for c in "ndevph"), edges
+        assert graph.chi <= spec["c"], edges
+        if graph.chi < spec["c"]:
+            greedy_worse.append(graph)
+    assert len(matched) == len(ours)
+
+    assert all(g.d >= 8 for g in greedy_worse)
+    assert len(greedy_worse) == 82
+    for graph in greedy_worse:
+        assert graph.n <= 7
+        assert graph.chi == brute_force_chi(graph.edges), graph.edges
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,6 +304,18 @@ def test_elimination_order_achieves_chi(rng):
         assert order_cost(edges, order) == chi
 
 
+def test_elimination_order_large_graph_upper_bound(caplog):
+    # A 5x5 grid has treewidth 5 and no simplicial vertex, so 25 vertices reach the greedy
+    # fallback; min-fill finds the optimal row-by-row order here.
+    grid = [(5 * r + c, 5 * r + c + 1) for r in range(5) for c in range(4)]
+    grid += [(5 * r + c, 5 * r + c + 5) for r in range(4) for c in range(5)]
+    order, chi = mg.elimination_order(grid)
+    assert sorted(order) == list(range(25))
+    assert order_cost(grid, order) == chi
+    assert chi == 6
+    assert "upper bound" in caplog.text
+
+
 def test_elimination_order_known_graphs():
     assert mg.elimination_order([]) == ((0,), 1)
     assert mg.elimination_order([(4, 9)])[1] == 2
@@ -303,6 +352,55 @@ def test_token_round_trip_all_d7():
     assert len(tokens) == 1000
 
 
+# Tokens become EFP feature names, so a change of canonical labelling or of the catalogue
+# order renames features in saved models. These pins catch that.
+TOKENS_D4 = [
+    "d0_0",
+    "d1_01",
+    "d2_01-01",
+    "d2_01-02",
+    "d2_01-23",
+    "d3_01-01-01",
+    "d3_01-01-02",
+    "d3_01-02-12",
+    "d3_01-02-03",
+    "d3_01-03-12",
+    "d3_01-23-23",
+    "d3_01-23-24",
+    "d3_01-23-45",
+    "d4_01-01-01-01",
+    "d4_01-01-01-02",
+    "d4_01-01-02-02",
+    "d4_01-01-02-12",
+    "d4_01-01-02-03",
+    "d4_01-01-02-23",
+    "d4_01-01-03-12",
+    "d4_01-02-03-12",
+    "d4_02-03-12-13",
+    "d4_01-02-03-04",
+    "d4_01-03-04-12",
+    "d4_02-04-12-13",
+    "d4_01-01-23-23",
+    "d4_01-23-23-23",
+    "d4_01-01-23-24",
+    "d4_01-23-23-24",
+    "d4_01-23-24-34",
+    "d4_01-02-34-35",
+    "d4_01-23-24-25",
+    "d4_01-23-25-34",
+    "d4_01-23-45-45",
+    "d4_01-23-45-46",
+    "d4_01-23-45-67",
+]
+TOKENS_D8_SHA256 = "ab8fb47da536200093938f24a84972d14947c9b6a708322092ddf8f5abe145ed"
+
+
+def test_tokens_pinned():
+    assert [g.token for g in mg.multigraphs(4)] == TOKENS_D4
+    joined = " ".join(g.token for g in mg.multigraphs(8))
+    assert hashlib.sha256(joined.encode()).hexdigest() == TOKENS_D8_SHA256
+
+
 def test_token_of_noncanonical_input(rng):
     graph = mg.graph_from_edges([(0, 1), (1, 2), (2, 3), (3, 0), (0, 2)])
     assert mg.token_of(relabel(graph.edges, rng)) == graph.token
@@ -310,8 +408,20 @@ def test_token_of_noncanonical_input(rng):
 
 @pytest.mark.parametrize(
     "token",
-    ["", "d2", "d2_", "d2_01-", "d2_012", "d3_01-02", "D1_01", "d1_0", "d0_1", "d1_00",
-     "d01_01", "efp_d1_01"],
+    [
+        "",
+        "d2",
+        "d2_",
+        "d2_01-",
+        "d2_012",
+        "d3_01-02",
+        "D1_01",
+        "d1_0",
+        "d0_1",
+        "d1_00",
+        "d01_01",
+        "efp_d1_01",
+    ],
 )
 def test_graph_from_token_rejects_malformed(token):
     with pytest.raises(ValueError, match="token"):
@@ -356,6 +466,8 @@ def test_select_keywords():
         g for g in everything if g.d <= 5 and g.n >= 3 and g.chi <= 2
     ]
     assert mg.select_graphs("d<=7", "d<=3") == mg.multigraphs(3)
+    assert mg.select_graphs(("d<=", 4), ("p==", 1)) == mg.select_graphs("d<=4", "p==1")
+    assert mg.select_graphs(["d<=4", "h>=1"]) == mg.select_graphs("d<=4 and h>=1")
     assert mg.select_graphs("d<0") == []
 
 
@@ -404,16 +516,39 @@ def test_disk_cache_round_trip(monkeypatch, tmp_path, caplog):
     monkeypatch.delenv("JETFEAT_NO_DISK_CACHE")
     path = tmp_path / "primes_d8.json"
     monkeypatch.setattr(mg, "_cache_path", lambda d: path if d == 8 else None)
+    primes = mg._primes_of_degree(8)
 
-    primes = mg._primes_by_degree(8)[8]
+    # Written by a fresh enumeration, then read back unchanged.
+    mg._write_disk_cache(8, primes)
     assert path.is_file()
-    assert mg._read_disk_cache(8) == primes
+    assert tuple(mg._read_disk_cache(8)) == primes
 
-    # A damaged file is ignored with a logged warning, and the primes are enumerated again.
+    # A damaged or truncated file is ignored with a logged warning.
+    text = path.read_text()
     path.write_text("{not json")
     assert mg._read_disk_cache(8) is None
     assert "unreadable multigraph cache" in caplog.text
-    assert mg._primes_by_degree(8)[8] == primes
+    payload = json.loads(text)
+    payload["primes"] = payload["primes"][:-1]
+    path.write_text(json.dumps(payload))
+    assert mg._read_disk_cache(8) is None
+    assert "expected 1183" in caplog.text
+
+
+def test_disk_cache_used_on_cold_start(monkeypatch, tmp_path):
+    monkeypatch.delenv("JETFEAT_NO_DISK_CACHE")
+    path = tmp_path / "primes_d8.json"
+    monkeypatch.setattr(mg, "_cache_path", lambda d: path if d == 8 else None)
+    primes = mg._primes_of_degree(8)
+    mg._write_disk_cache(8, primes)
+
+    # Clear the memory cache so that degree 8 must come from the file.
+    mg._primes_of_degree.cache_clear()
+    try:
+        monkeypatch.setattr(mg, "_extend_prime", None)  # any enumeration would now fail
+        assert mg._primes_of_degree(8) == primes
+    finally:
+        mg._primes_of_degree.cache_clear()
 
 
 def test_draw_multigraph_shows_multiplicity():
@@ -431,5 +566,12 @@ def test_draw_multigraph_shows_multiplicity():
         ax2 = mg.draw_multigraph([], ax=ax, title="single vertex")
         assert ax2 is ax
         assert ax.get_title() == "single vertex"
+        ax3 = mg.draw_multigraph("d3_01-02-12")
+        assert len(ax3.patches) == 3
+        assert ax3.get_title() == "d3_01-02-12"
+        plt.close(ax3.figure)
+        ax4 = mg.draw_multigraph(mg.graph_from_edges(edges))
+        assert len(ax4.patches) == 5
+        plt.close(ax4.figure)
     finally:
         plt.close(ax.figure)

@@ -6,8 +6,62 @@ def build_info() -> dict[str, object]: ...
 # --- efp ---
 
 # --- clustering, N-subjettiness, soft drop, Lund plane ---
+# Codes: algorithm 0 kt, 1 C/A, 2 anti-kt, 3 genkt; recombination 0 E-scheme, 1 WTA pT;
+# axes 0 kt, 1 ca, 2 wta_kt, 3 wta_ca, 4 onepass_kt, 5 onepass_wta_kt, 6 onepass_ca,
+# 7 onepass_wta_ca. n_threads <= 0 means all cores.
+import numpy as np
+
+def cluster_history(
+    p4s: np.ndarray, offsets: np.ndarray, algorithm: int, R: float, p: float,
+    recombination: int, n_threads: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def exclusive_subjets(
+    p4s: np.ndarray, offsets: np.ndarray, algorithm: int, R: float, p: float,
+    recombination: int, n_subjets: int, dcut: float, n_threads: int,
+) -> tuple[np.ndarray, np.ndarray]: ...
+def exclusive_dmerge(
+    p4s: np.ndarray, offsets: np.ndarray, algorithm: int, R: float, p: float,
+    recombination: int, n_max: int, n_threads: int,
+) -> np.ndarray: ...
+def nsubjettiness(
+    p4s: np.ndarray, offsets: np.ndarray, n_max: int, beta: float, axes: int, normalized: bool,
+    R0: float, n_threads: int,
+) -> np.ndarray: ...
+def soft_drop(
+    p4s: np.ndarray, offsets: np.ndarray, zcut: float, beta: float, R0: float, n_threads: int,
+) -> np.ndarray: ...
+def iterated_soft_drop(
+    p4s: np.ndarray, offsets: np.ndarray, zcut: float, beta: float, R0: float, theta_cut: float,
+    n_threads: int,
+) -> np.ndarray: ...
+def lund_primary(
+    p4s: np.ndarray, offsets: np.ndarray, n_threads: int,
+) -> tuple[np.ndarray, np.ndarray]: ...
 
 # --- kinematics, ECFs, angularities ---
+import numpy as _np
+from numpy.typing import NDArray as _NDArray
+
+def jet_kinematics(
+    p4s: _NDArray[_np.float64], offsets: _NDArray[_np.int64], n_threads: int = 1
+) -> _NDArray[_np.float64]: ...
+def energy_correlators(
+    ptyphims: _NDArray[_np.float64], offsets: _NDArray[_np.int64], beta: float, n_max: int,
+    n_threads: int = 1,
+) -> _NDArray[_np.float64]: ...
+def generalized_energy_correlators(
+    ptyphims: _NDArray[_np.float64], offsets: _NDArray[_np.int64], beta: float, n: int,
+    n_threads: int = 1,
+) -> _NDArray[_np.float64]: ...
+def angularities(
+    ptyphims: _NDArray[_np.float64], offsets: _NDArray[_np.int64], axes: _NDArray[_np.float64],
+    jet_radius: float, kappas: _NDArray[_np.float64], betas: _NDArray[_np.float64],
+    n_threads: int = 1,
+) -> _NDArray[_np.float64]: ...
+def jet_shapes(
+    p4s: _NDArray[_np.float64], ptyphims: _NDArray[_np.float64], offsets: _NDArray[_np.int64],
+    axes: _NDArray[_np.float64], n_threads: int = 1,
+) -> _NDArray[_np.float64]: ...
 
 # --- disco ---
 import numpy as np

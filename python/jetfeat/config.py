@@ -9,7 +9,7 @@ from . import _core
 
 
 def build_info() -> dict:
-    """Return the build and threading facts as a dict (OpenMP, threads, compiler, SIMD, versions)."""
+    """Return build and threading facts: OpenMP, threads, compiler, SIMD and versions."""
     from . import __version__
 
     info = dict(_core.build_info())

@@ -17,7 +17,7 @@ Options switch the signal to hadronic W jets (WW and WZ production, matched to t
 two quarks), move the pT window, change R or sqrt(s), and turn MPI on. Every Pythia setting,
 seed and count goes into the output metadata.
 
-Generation runs one Pythia instance per task in a process pool; each task has its own seed,
+Generation runs one Pythia instance per task in a process pool. Each task has its own seed,
 so the output depends on the seed and the task size, not on the number of processes.
 """
 
@@ -141,7 +141,8 @@ def _hadronic_resonances(event, resonance_id: int) -> list[tuple]:
     """Return (resonance momentum, decay quark momenta) for each hadronically decaying one.
 
     For a top the decay quarks are the b and the two quarks of its W; for a W, its two quarks.
-    Momenta are (px, py, pz, E) in GeV, taken at the last copy before the decay.
+    Momenta are (px, py, pz, E) in GeV: the resonance at its last copy before the decay, the
+    quarks as produced in the decay, before their parton shower.
     """
     found = []
     for i in range(event.size()):
@@ -151,9 +152,11 @@ def _hadronic_resonances(event, resonance_id: int) -> list[tuple]:
             continue
         quarks = []
         for daughter in particle.daughterList():
-            child = event[event[daughter].iBotCopyId()]
+            child = event[daughter]
             if child.idAbs() == 24 and resonance_id == 6:
-                quarks += [event[d] for d in child.daughterList()]
+                # Follow the W of the top decay to its last copy, whose daughters are quarks.
+                w_boson = event[child.iBotCopyId()]
+                quarks += [event[d] for d in w_boson.daughterList()]
             else:
                 quarks.append(child)
         quarks = [q for q in quarks if 1 <= q.idAbs() <= 5]
@@ -184,19 +187,19 @@ def _run_task(task: dict) -> dict:
         raise RuntimeError(f"Pythia failed to initialise with settings {settings}")
     definition = fastjet.JetDefinition(fastjet.antikt_algorithm, config.jet_radius)
 
-    n_wanted = int(task["n_jets"])
-    jets = np.zeros((n_wanted, config.max_particles, 4), dtype=np.float32)
-    truth = np.zeros((n_wanted, 4), dtype=np.float32)
+    n_requested = int(task["n_jets"])
+    jets = np.zeros((n_requested, config.max_particles, 4), dtype=np.float32)
+    truth = np.zeros((n_requested, 4), dtype=np.float32)
     counts = {"n_events_generated": 0, "n_next_failures": 0, "n_kinematic_candidates": 0,
               "n_jets_truncated": 0}
     n_accepted = 0
     cpu_start, wall_start = time.process_time(), time.perf_counter()
     resonance_id = {"top": 6, "w": 24}.get(process)
 
-    while n_accepted < n_wanted:
-        if counts["n_events_generated"] > 1000 * n_wanted + 10_000:
+    while n_accepted < n_requested:
+        if counts["n_events_generated"] > 1000 * n_requested + 10_000:
             raise RuntimeError(
-                f"{process}: only {n_accepted} of {n_wanted} jets passed the selection after "
+                f"{process}: only {n_accepted} of {n_requested} jets passed the selection after "
                 f"{counts['n_events_generated']} events; check the pT window and pTHat range"
             )
         counts["n_events_generated"] += 1
@@ -222,7 +225,7 @@ def _run_task(task: dict) -> dict:
         resonances = _hadronic_resonances(event, resonance_id) if resonance_id else []
 
         for jet in candidates:
-            if n_accepted == n_wanted:
+            if n_accepted == n_requested:
                 break
             match = None
             if resonance_id is not None:
@@ -377,6 +380,7 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
         writer.close(metadata)
         os.replace(temporary, output)
     finally:
+        writer.abort()
         if temporary.exists():
             temporary.unlink()
     logger.info("wrote %d jets to %s (%.1f jets per CPU-second)", n_signal + n_background,
@@ -385,7 +389,7 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
 
 
 class _pool:
-    """A spawn-context process pool, or None (run in this process) for one worker."""
+    """Context manager that yields a spawn-context process pool, or None for one worker."""
 
     def __init__(self, n_workers: int):
         self.n_workers = n_workers
@@ -421,6 +425,12 @@ class _JetWriter:
         else:
             self.parts.append((jets, labels))
 
+    def abort(self) -> None:
+        """Close the HDF5 file if a failed run left it open (no-op after close)."""
+        if self.landscape is not None and self.landscape._file is not None:
+            self.landscape._file.close()
+            self.landscape._file = None
+
     def close(self, metadata: dict) -> None:
         if self.landscape is not None:
             from .io import _METADATA_ATTRIBUTE, _set_text
@@ -428,7 +438,7 @@ class _JetWriter:
             _set_text(self.landscape._file, _METADATA_ATTRIBUTE, json.dumps(metadata))
             self.landscape.close()
             return
-        # NOTE: Parquet output holds all jets in memory until the end; use .h5 for large runs.
+        # NOTE: Parquet output keeps all jets in memory until the end; use .h5 for large runs.
         jets = np.concatenate([p[0] for p in self.parts])
         labels = np.concatenate([p[1] for p in self.parts])
         jio.write_parquet(self.path, jets, labels, metadata=metadata)

@@ -170,7 +170,7 @@ def _check_labels(labels, path: Path, column: str, start: int = 0) -> np.ndarray
     if np.any(bad):
         row = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{path}: column {column!r} has the value {values[row]!r} at jet {start + row}; "
+            f"{path}: column {column!r} has the value {values[row].item()!r} at jet {start + row}; "
             "labels must be 0 (background) or 1 (signal). For a multi-class file choose the "
             "signal class (for JetClass, signal='label_Tbqq') or convert the labels to 0/1."
         )
@@ -205,7 +205,7 @@ def _check_range(path: Path, start: int, stop: int | None, n_total: int) -> tupl
 
 
 class _LandscapeLayout:
-    """Where each landscape column lives: (block dataset name, column index in that block)."""
+    """Column map of a landscape table: name to (block dataset name, column index)."""
 
     def __init__(self, handle, path: Path, key: str):
         import h5py
@@ -291,14 +291,14 @@ def _landscape_rows(path: Path, start: int, stop: int | None, key: str,
         names = [f"{p}_{i}" for i in range(layout.n_particles) for p in _LANDSCAPE_PREFIXES]
         block, columns = layout.indices(names)
 
-        # One contiguous row slice of the block, then a column gather: the slice is the only
-        # read, so memory stays at (stop - start) rows of the block.
-        values = layout.group[block][start:stop]
+        # The landscape order (E_0, PX_0, PY_0, PZ_0, E_1, ...) is one contiguous column
+        # range, so it is read as a single hyperslab. Any other order reads rows, then gathers.
+        dataset = layout.group[block]
         if np.array_equal(columns, np.arange(columns[0], columns[0] + columns.size)):
-            jets = values[:, columns[0]:columns[0] + columns.size]
+            jets = dataset[start:stop, columns[0]:columns[0] + columns.size]
         else:
-            jets = values[:, columns]
-        jets = np.ascontiguousarray(jets).reshape(stop - start, layout.n_particles, 4)
+            jets = np.ascontiguousarray(dataset[start:stop][:, columns])
+        jets = jets.reshape(stop - start, layout.n_particles, 4)
 
         if label_column not in layout.where:
             raise ValueError(
@@ -692,7 +692,7 @@ _NPZ_WEIGHTS = ("weights", "weight", "w")
 class _NpzMember:
     """Row-range reads of one array stored in an ``.npz`` without loading the whole array.
 
-    ``np.savez`` stores members uncompressed, so a row range is one seek and one read; a
+    ``np.savez`` stores members uncompressed, so a row range is one seek and one read. A
     compressed member (``np.savez_compressed``) is decompressed up to the range on each read.
     """
 

@@ -235,8 +235,9 @@ def _ptyphims_from_p4s(p4s: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         row = int(np.flatnonzero(energy < 0.0)[0])
         jet = _jet_of_row(offsets, row)
         raise ValueError(
-            f"jet {jet}, particle {row - offsets[jet]} has negative energy E={float(energy[row])} GeV; "
-            "check the column order, which must be (E, px, py, pz) for coords='epxpypz'."
+            f"jet {jet}, particle {row - offsets[jet]} has negative energy "
+            f"E={float(energy[row])} GeV; check the column order, which must be "
+            "(E, px, py, pz) for coords='epxpypz'."
         )
     pt2 = px * px + py * py
     pt = np.sqrt(pt2)
@@ -268,8 +269,9 @@ def _p4s_from_ptyphims(rows: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarra
         row = int(np.flatnonzero((pt < 0.0) | (mass < 0.0))[0])
         jet = _jet_of_row(offsets, row)
         raise ValueError(
-            f"jet {jet}, particle {row - offsets[jet]} has pT={float(pt[row])} GeV and m={float(mass[row])} "
-            "GeV; both must be >= 0 for coords='ptyphim' (columns pT, y, phi, m)."
+            f"jet {jet}, particle {row - offsets[jet]} has pT={float(pt[row])} GeV and "
+            f"m={float(mass[row])} GeV; both must be >= 0 for coords='ptyphim' "
+            "(columns pT, y, phi, m)."
         )
     transverse_mass = np.sqrt(pt * pt + mass * mass)
     p4s = np.stack(

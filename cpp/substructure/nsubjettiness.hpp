@@ -1,0 +1,51 @@
+// N-subjettiness tau_N (Thaler, Van Tilburg, arXiv:1011.2268 and arXiv:1108.2701):
+//   tau_N = sum_i pT_i min_k DeltaR_ik^beta  [GeV]          (unnormalised)
+//   tau_N = sum_i pT_i min_k DeltaR_ik^beta / sum_i pT_i R0^beta   (normalised, dimensionless)
+// with DeltaR in (y, phi). Axes come from exclusive kT / C/A clustering (E-scheme or winner-take-
+// all), optionally refined by one pass of the iterative minimisation of fastjet-contrib's
+// Nsubjettiness (OnePass_* axes: at most 1000 iterations, stop when the axes move less than 1e-4
+// on average). A jet with M <= N particles has tau_N = 0.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "substructure/clustering.hpp"
+
+namespace jetfeat::nsubjettiness {
+
+enum class Axes : int {
+  kt = 0,
+  cambridge = 1,
+  wta_kt = 2,
+  wta_cambridge = 3,
+  onepass_kt = 4,
+  onepass_wta_kt = 5,
+  onepass_cambridge = 6,
+  onepass_wta_cambridge = 7,
+};
+
+struct Options {
+  int n_max = 4;  // tau_1 .. tau_{n_max}
+  double beta = 1.0;
+  bool normalized = false;
+  double R0 = 1.0;  // only used when normalized
+  Axes axes = Axes::kt;
+};
+
+// Reusable per-thread buffers so that a batch allocates once per thread.
+struct Workspace {
+  std::vector<clustering::PseudoJet> particles;
+  clustering::ClusterSequence sequence;
+  std::vector<clustering::PseudoJet> axes;
+};
+
+// Write tau_1 .. tau_{n_max} of the M particles (rows E, px, py, pz) into tau[0 .. n_max).
+void compute(const double* p4s, int64_t n_particles, const Options& options, Workspace& work,
+             double* tau);
+
+// tau for given particles and axes (the partition and sum of one tau_N).
+double tau_value(const std::vector<clustering::PseudoJet>& particles,
+                 const std::vector<clustering::PseudoJet>& axes, const Options& options);
+
+}  // namespace jetfeat::nsubjettiness

@@ -1,0 +1,110 @@
+// Soft drop grooming and iterated soft drop on a C/A clustering history.
+#include "substructure/clustering_fpmode.hpp"
+
+#include "substructure/softdrop.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace jetfeat::softdrop {
+
+namespace {
+
+int count_constituents(const clustering::ClusterSequence& sequence, int index) {
+  int parent1 = 0, parent2 = 0;
+  if (!sequence.has_parents(index, parent1, parent2)) return 1;
+  return count_constituents(sequence, parent1) + count_constituents(sequence, parent2);
+}
+
+// Order the parents so that `harder` has the larger pT (the first parent wins a tie).
+void order_by_pt(const clustering::ClusterSequence& sequence, int& harder, int& softer) {
+  if (sequence.jets[static_cast<size_t>(harder)].kt2 < sequence.jets[static_cast<size_t>(softer)].kt2) {
+    std::swap(harder, softer);
+  }
+}
+
+}  // namespace
+
+int hardest_inclusive_jet(const clustering::ClusterSequence& sequence) {
+  int best = -1;
+  double best_kt2 = -1.0;
+  for (const clustering::HistoryStep& step : sequence.history) {
+    if (step.parent2 != clustering::HistoryStep::kBeam) continue;
+    const int jet = sequence.history[static_cast<size_t>(step.parent1)].jet;
+    const double kt2 = sequence.jets[static_cast<size_t>(jet)].kt2;
+    if (kt2 > best_kt2) {
+      best_kt2 = kt2;
+      best = jet;
+    }
+  }
+  return best;
+}
+
+Result groom(const clustering::ClusterSequence& sequence, const Options& options) {
+  Result result;
+  int current = hardest_inclusive_jet(sequence);
+  if (current < 0) return result;
+  const double r0_squared = options.R0 * options.R0;
+
+  int harder = 0, softer = 0;
+  while (sequence.has_parents(current, harder, softer)) {
+    order_by_pt(sequence, harder, softer);
+    const clustering::PseudoJet& j1 = sequence.jets[static_cast<size_t>(harder)];
+    const clustering::PseudoJet& j2 = sequence.jets[static_cast<size_t>(softer)];
+    const double pt1 = j1.pt();
+    const double pt2 = j2.pt();
+    const double pt_sum = pt1 + pt2;
+    const double delta_r2 = j1.squared_distance(j2);
+    const double z = pt_sum == 0.0 ? 0.0 : std::min(pt1, pt2) / pt_sum;
+    const double cut = options.zcut * std::pow(delta_r2 / r0_squared, 0.5 * options.beta);
+    if (pt_sum != 0.0 && z > cut) {
+      const clustering::PseudoJet& jet = sequence.jets[static_cast<size_t>(current)];
+      result.zg = z;
+      result.rg = std::sqrt(delta_r2);
+      // NOTE: fastjet-contrib divides by m^2 even when it is 0 (exactly collinear massless
+      // particles) and returns NaN; here mu = 0 in that case.
+      const double jet_m2 = jet.m2();
+      const double mu2 = jet_m2 > 0.0 ? std::max(j1.m2(), j2.m2()) / jet_m2 : 0.0;
+      result.mu = mu2 >= 0.0 ? std::sqrt(mu2) : -std::sqrt(-mu2);
+      break;
+    }
+    current = harder;
+  }
+
+  const clustering::PseudoJet& groomed = sequence.jets[static_cast<size_t>(current)];
+  result.pt = groomed.pt();
+  result.mass = groomed.m();
+  result.E = groomed.E;
+  result.px = groomed.px;
+  result.py = groomed.py;
+  result.pz = groomed.pz;
+  result.n_constituents = count_constituents(sequence, current);
+  return result;
+}
+
+int iterated_multiplicity(const clustering::ClusterSequence& sequence, const Options& options,
+                          double theta_cut) {
+  int current = hardest_inclusive_jet(sequence);
+  if (current < 0) return 0;
+  const double r0_squared = options.R0 * options.R0;
+  const double theta_cut2 = theta_cut * theta_cut * r0_squared;
+
+  int count = 0;
+  int harder = 0, softer = 0;
+  while (sequence.has_parents(current, harder, softer)) {
+    order_by_pt(sequence, harder, softer);
+    const clustering::PseudoJet& j1 = sequence.jets[static_cast<size_t>(harder)];
+    const clustering::PseudoJet& j2 = sequence.jets[static_cast<size_t>(softer)];
+    const double delta_r2 = j1.squared_distance(j2);
+    if (delta_r2 < theta_cut2) break;
+    const double pt1 = j1.pt();
+    const double pt2 = j2.pt();
+    const double z = pt2 / (pt1 + pt2);
+    if (z > options.zcut * std::pow(delta_r2 / r0_squared, 0.5 * options.beta)) ++count;
+    current = harder;
+  }
+  return count;
+}
+
+}  // namespace jetfeat::softdrop

@@ -1,0 +1,255 @@
+"""N-subjettiness against fastjet-contrib 1.051 (Nsubjettiness), its example output and brute
+force."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from test_clustering import assert_rel, random_jets, reference_table
+
+import jetfeat.substructure as sub
+from jetfeat.jets import as_jet_batch
+from jetfeat.substructure._nsubjettiness import AXES
+
+N_PYTHIA_JETS = 100
+DETERMINISTIC = ["kt", "ca", "wta_kt", "wta_ca"]
+ONE_PASS = ["onepass_kt", "onepass_wta_kt", "onepass_ca", "onepass_wta_ca"]
+
+
+@pytest.fixture(scope="module")
+def pythia_batch(pythia_sample):
+    jets, _ = pythia_sample
+    return as_jet_batch(jets[:N_PYTHIA_JETS])
+
+
+def _compare(batch, axes, beta, normalized, R0=0.8, n_max=6):
+    ref = reference_table(batch, "nsub", AXES[axes], beta, int(normalized), R0, n_max)
+    got = sub.nsubjettiness(batch, n_max, beta=beta, axes=axes, normalized=normalized, R0=R0)
+    rtol = 1e-6 if axes.startswith("onepass") else 1e-9
+    assert_rel(got, ref, rtol, f"tau_N with {axes} axes, beta={beta}")
+
+
+@pytest.mark.fastjet
+@pytest.mark.parametrize("axes", DETERMINISTIC + ONE_PASS)
+@pytest.mark.parametrize("beta, normalized", [(1.0, False), (2.0, True), (0.5, False)],
+                         ids=["beta1", "beta2-normalized", "beta0.5"])
+def test_tau_matches_fastjet_contrib_pythia(pythia_batch, axes, beta, normalized):
+    _compare(pythia_batch, axes, beta, normalized)
+
+
+@pytest.mark.fastjet
+@pytest.mark.parametrize("axes", ["kt", "wta_ca", "onepass_kt", "onepass_wta_kt"])
+def test_tau_matches_fastjet_contrib_random(rng, axes):
+    _compare(random_jets(rng), axes, 1.0, True, R0=1.0, n_max=4)
+
+
+def _event_jets(fjcontrib_dir, algorithm="antikt", R=1.0, n_jets=2):
+    """Cluster single-event.dat (px py pz E per line) and return the hardest jets' particles."""
+    fastjet = pytest.importorskip("fastjet")
+    event = np.loadtxt(fjcontrib_dir / "data" / "single-event.dat")
+    particles = [fastjet.PseudoJet(*row) for row in event]
+    algo = {"antikt": fastjet.antikt_algorithm, "cambridge": fastjet.cambridge_algorithm}[algorithm]
+    sequence = fastjet.ClusterSequence(particles, fastjet.JetDefinition(algo, R))
+    jets = fastjet.sorted_by_pt(sequence.inclusive_jets())[:n_jets]
+    return [np.array([[c.E(), c.px(), c.py(), c.pz()] for c in jet.constituents()])
+            for jet in jets]
+
+
+def _printed_table(path, header):
+    """Rows of numbers printed under each line starting with ``header`` until a non-number."""
+    rows, lines = [], path.read_text().splitlines()
+    for i, line in enumerate(lines):
+        if line.split()[:1] == [header]:
+            for following in lines[i + 1:]:
+                try:
+                    rows.append([float(x) for x in following.split()])
+                except ValueError:
+                    break
+    return rows
+
+
+@pytest.mark.fastjet
+def test_basic_usage_example(fjcontrib_dir):
+    # example_basic_usage: anti-kT R = 1 jets of the event, unnormalised measure, tau_1..tau_3
+    # with one-pass WTA kT axes at beta = 1 and one-pass kT axes at beta = 2, printed with %f.
+    rows = _printed_table(fjcontrib_dir / "Nsubjettiness" / "example_basic_usage.ref", "beta")
+    jets = _event_jets(fjcontrib_dir)
+    assert len(rows) == 2 * len(jets)
+    for index, jet in enumerate(jets):
+        for row, axes in zip(rows[2 * index:2 * index + 2], ["onepass_wta_kt", "onepass_kt"]):
+            beta = row[0]
+            tau = sub.nsubjettiness(jet, 3, beta=beta, axes=axes)[0]
+            np.testing.assert_allclose(tau, row[1:4], atol=6e-7, rtol=0)
+            ratios = [tau[1] / tau[0], tau[2] / tau[1]]
+            np.testing.assert_allclose(ratios, row[4:6], atol=6e-7, rtol=0)
+
+
+def _brute_force_tau(p4s, n, beta, R0=None):
+    """tau_N with exclusive-kT E-scheme axes found by brute force on at most 8 particles."""
+    pt = np.hypot(p4s[:, 1], p4s[:, 2])
+    y = 0.5 * np.log((p4s[:, 0] + p4s[:, 3]) / (p4s[:, 0] - p4s[:, 3]))
+    phi = np.arctan2(p4s[:, 2], p4s[:, 1])
+    # Exclusive kT by repeated pairwise merging (no beam: R is huge).
+    jets = [row.copy() for row in p4s]
+    while len(jets) > n:
+        best, pair = np.inf, None
+        for i in range(len(jets)):
+            for j in range(i + 1, len(jets)):
+                a, b = jets[i], jets[j]
+                pa, pb = np.hypot(a[1], a[2]), np.hypot(b[1], b[2])
+                ya = 0.5 * np.log((a[0] + a[3]) / (a[0] - a[3]))
+                yb = 0.5 * np.log((b[0] + b[3]) / (b[0] - b[3]))
+                dphi = abs(np.arctan2(a[2], a[1]) - np.arctan2(b[2], b[1]))
+                dphi = min(dphi, 2 * np.pi - dphi)
+                d = min(pa, pb) ** 2 * ((ya - yb) ** 2 + dphi**2)
+                if d < best:
+                    best, pair = d, (i, j)
+        i, j = pair
+        jets[i] = jets[i] + jets[j]
+        del jets[j]
+    axes = np.array(jets)
+    ay = 0.5 * np.log((axes[:, 0] + axes[:, 3]) / (axes[:, 0] - axes[:, 3]))
+    aphi = np.arctan2(axes[:, 2], axes[:, 1])
+    dphi = np.abs(phi[:, None] - aphi[None, :])
+    dphi = np.minimum(dphi, 2 * np.pi - dphi)
+    dr = np.sqrt((y[:, None] - ay[None, :]) ** 2 + dphi**2)
+    tau = np.sum(pt * np.min(dr, axis=1) ** beta)
+    return tau if R0 is None else tau / np.sum(pt * R0**beta)
+
+
+@pytest.mark.parametrize("beta", [0.5, 1.0, 2.0])
+def test_tau_brute_force(rng, beta):
+    batch = random_jets(rng, n_jets=8, max_particles=9)
+    for i in range(batch.n_jets):
+        p4s, _ = batch.jet(i)
+        got = sub.nsubjettiness(p4s, 3, beta=beta, axes="kt", normalized=True, R0=0.8)[0]
+        for n in range(1, 4):
+            expected = 0.0 if len(p4s) <= n else _brute_force_tau(p4s, n, beta, R0=0.8)
+            assert got[n - 1] == pytest.approx(expected, rel=1e-10, abs=1e-14)
+
+
+def test_few_particles_give_zero_and_ratio_zero():
+    one = np.array([[10.0, 6.0, 8.0, 0.0]])
+    two = np.array([[10.0, 6.0, 8.0, 0.0], [5.0, 3.0, 0.0, 4.0]])
+    tau = sub.nsubjettiness([one, two], 3)
+    assert tau[0].tolist() == [0.0, 0.0, 0.0]
+    assert tau[1, 0] > 0
+    assert tau[1, 1] == 0.0
+    assert tau[1, 2] == 0.0
+    table = sub.compute([one, two], {"nsubjettiness": {"n_max": 3}})
+    assert table["tau21_beta1_wta_kt"].tolist() == [0.0, 0.0]
+    assert table["tau32_beta1_wta_kt"].tolist() == [0.0, 0.0]
+
+
+def test_zero_mass_particles(rng):
+    # Massless input (E = |p|) is the common case, and its values must be finite and >= 0.
+    batch = random_jets(rng, n_jets=10)
+    pt, y, phi = (batch.ptyphims[:, k] for k in range(3))
+    massless = np.stack([pt * np.cosh(y), pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(y)], 1)
+    jets = [massless[a:b] for a, b in zip(batch.offsets[:-1], batch.offsets[1:])]
+    for axes in AXES:
+        tau = sub.nsubjettiness(jets, 4, axes=axes)
+        assert np.all(np.isfinite(tau)), axes
+        assert np.all(tau >= 0), axes
+
+
+def test_standard_preset_names(pythia_sample):
+    table = sub.compute(pythia_sample[0][:20], "standard")
+    assert "tau21_beta1_wta_kt" in table.names
+    assert "tau32_beta1_wta_kt" in table.names
+    tau = sub.nsubjettiness(pythia_sample[0][:20], 3)
+    np.testing.assert_array_equal(table["tau21_beta1_wta_kt"], tau[:, 1] / tau[:, 0])
+
+
+def test_normalised_names_and_units(pythia_sample):
+    jets = pythia_sample[0][:10]
+    plain = sub.compute(jets, {"nsubjettiness": {"n_max": 2, "axes": "kt"}})
+    norm = sub.compute(jets, {"nsubjettiness": {"n_max": 2, "axes": "kt", "normalized": True,
+                                                "R0": 0.8}})
+    pt_sum = np.add.reduceat(as_jet_batch(jets).ptyphims[:, 0], as_jet_batch(jets).offsets[:-1])
+    np.testing.assert_allclose(norm["tau1_beta1_kt_norm_R0.8"],
+                               plain["tau1_beta1_kt"] / (pt_sum * 0.8), rtol=1e-12)
+    np.testing.assert_allclose(norm["tau21_beta1_kt"], plain["tau21_beta1_kt"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("axes", ["wta_kt", "onepass_kt"])
+def test_threads_bitwise_equal(pythia_sample, axes):
+    jets = pythia_sample[0][:200]
+    one = sub.nsubjettiness(jets, 4, axes=axes, n_jobs=1)
+    two = sub.nsubjettiness(jets, 4, axes=axes, n_jobs=2)
+    assert np.array_equal(one, two)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"beta": 0.0}, "beta must be a finite number > 0"),
+    ({"beta": float("nan")}, "beta must be a finite number > 0"),
+    ({"axes": "anti_kt"}, "axes='anti_kt' is not supported"),
+    ({"n_max": 0}, "n_max must be an int in 1..20"),
+    ({"R0": 0.0}, "R0 must be a finite number > 0"),
+])
+def test_bad_parameters(kwargs, message):
+    jet = np.array([[10.0, 6.0, 8.0, 0.0], [5.0, 3.0, 0.0, 4.0]])
+    kwargs = {"n_max": 2, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        sub.nsubjettiness(jet, **kwargs)
+
+
+def test_bad_particles_name_the_jet():
+    jets = [np.array([[10.0, 6.0, 8.0, 0.0]]), np.array([[10.0, 6.0, 8.0, np.nan]])]
+    with pytest.raises(ValueError, match="jet 1"):
+        sub.nsubjettiness(jets, 2)
+
+
+ADVANCED_AXES = {"KT": "kt", "CA": "ca", "WTA KT": "wta_kt", "WTA CA": "wta_ca",
+                 "OnePass KT": "onepass_kt", "OnePass WTA KT": "onepass_wta_kt"}
+
+
+def _advanced_blocks(path):
+    """Return {(jet, normalized, beta): {axes: [tau1, tau2, tau3, tau21, tau32]}} of the first
+    value table of each measure per jet; lines starting with '#' (unstable in the example) are
+    skipped."""
+    blocks, jet, current = {}, 0, None
+    for line in path.read_text().splitlines():
+        if line.startswith("Analyzing Jet"):
+            jet = int(line.split()[2].rstrip(":"))
+            continue
+        header = re.match(r"(Normalized|Unnormalized) Measure \(beta = ([0-9.]+)", line)
+        if header:
+            key = (jet, header.group(1) == "Normalized", float(header.group(2)))
+            current = None if key in blocks else blocks.setdefault(key, {})
+            continue
+        if current is None or ":" not in line or line.startswith("#"):
+            if line.startswith("---"):
+                current = None
+            continue
+        name, values = line.split(":", 1)
+        if name.strip() in ADVANCED_AXES:
+            current[ADVANCED_AXES[name.strip()]] = [float(x) for x in values.split()]
+    return blocks
+
+
+@pytest.mark.fastjet
+def test_advanced_usage_example(fjcontrib_dir):
+    # example_advanced_usage: the same two anti-kT R = 1 jets; the deterministic axes and the
+    # one-pass axes of both jets with the normalised (R0 = 1) and unnormalised measures at
+    # beta = 1 and 2, printed with %f.
+    blocks = _advanced_blocks(fjcontrib_dir / "Nsubjettiness" / "example_advanced_usage.ref")
+    jets = _event_jets(fjcontrib_dir)
+    assert len(blocks) == 8, f"expected 2 jets x 4 measures, parsed {sorted(blocks)}"
+    for (jet, normalized, beta), rows in blocks.items():
+        assert set(rows) == set(ADVANCED_AXES.values())
+        for axes, expected in rows.items():
+            tau = sub.nsubjettiness(jets[jet - 1], 3, beta=beta, axes=axes, normalized=normalized,
+                                    R0=1.0)[0]
+            got = [*tau, tau[1] / tau[0], tau[2] / tau[1]]
+            np.testing.assert_allclose(got, expected, atol=6e-7, rtol=0,
+                                       err_msg=f"jet {jet}, {axes}, beta={beta}")
+
+
+@pytest.mark.slow
+@pytest.mark.fastjet
+@pytest.mark.parametrize("axes", ["kt", "wta_kt", "onepass_kt", "onepass_wta_kt"])
+def test_tau_matches_fastjet_contrib_full_sample(pythia_sample, axes):
+    _compare(as_jet_batch(pythia_sample[0]), axes, 1.0, False, n_max=6)
