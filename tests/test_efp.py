@@ -16,13 +16,14 @@ BETAS = (0.5, 1.0, 2.0)
 RTOL = 1e-10
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def energyflow_set(dmax, measure="hadr", kappa=1.0, beta=1.0, normed=True):
-    return ef.EFPSet(f"d<={dmax}", measure=measure, kappa=kappa, beta=beta, normed=normed,
-                     coords="epxpypz")
+    return ef.EFPSet(
+        f"d<={dmax}", measure=measure, kappa=kappa, beta=beta, normed=normed, coords="epxpypz"
+    )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def graphs_up_to(dmax):
     """energyflow's graphs with d <= dmax, in its order, as tuples of edge tuples."""
     return tuple(
@@ -31,7 +32,7 @@ def graphs_up_to(dmax):
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def jetfeat_set(dmax, measure="hadr", normed=True, kappas=KAPPAS, betas=BETAS):
     graphs = [list(graph) for graph in graphs_up_to(dmax)]
     return EFPSet(*graphs, kappas=kappas, betas=betas, measure=measure, normed=normed)
@@ -58,8 +59,7 @@ def random_jets(rng, n_jets, n_particles, phi_center=0.0, massive=True):
     return np.stack([mt * np.cosh(y), pt * np.cos(phi), pt * np.sin(phi), mt * np.sinh(y)], -1)
 
 
-def check_against_energyflow(jets, dmax=7, measure="hadr", normed=True, kappas=KAPPAS,
-                             betas=BETAS):
+def check_against_energyflow(jets, dmax=7, measure="hadr", normed=True, kappas=KAPPAS, betas=BETAS):
     efps = jetfeat_set(dmax, measure, normed, tuple(kappas), tuple(betas))
     ours = efps.compute(jets)
     reference = reference_values(dmax, jets, kappas, betas, measure, normed)

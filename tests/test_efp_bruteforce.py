@@ -36,8 +36,8 @@ def nested_sum(edges, z, theta):
     total = 0.0
     for assignment in itertools.product(range(z.shape[0]), repeat=n_vertices):
         term = np.prod(z[list(assignment)])
-        for k, l in edges:
-            term *= theta[assignment[k], assignment[l]]
+        for first, second in edges:
+            term *= theta[assignment[first], assignment[second]]
         total += term
     return total
 
@@ -46,12 +46,14 @@ def nested_sum(edges, z, theta):
 @pytest.mark.parametrize("beta", [0.5, 1.0, 2.0, 1.5])
 def test_graphs_match_nested_sums(rng, kappa, beta):
     n_particles = 5
-    ptyphims = np.column_stack([
-        rng.uniform(1.0, 50.0, n_particles),
-        rng.normal(0.0, 0.4, n_particles),
-        rng.uniform(-np.pi, np.pi, n_particles),
-        np.zeros(n_particles),
-    ])
+    ptyphims = np.column_stack(
+        [
+            rng.uniform(1.0, 50.0, n_particles),
+            rng.normal(0.0, 0.4, n_particles),
+            rng.uniform(-np.pi, np.pi, n_particles),
+            np.zeros(n_particles),
+        ]
+    )
     names = list(GRAPHS)
     values = EFPSet(*GRAPHS.values(), kappa=kappa, beta=beta).compute(ptyphims, coords="ptyphim")
     z, theta = weights_and_angles(ptyphims, kappa, beta)
@@ -61,8 +63,9 @@ def test_graphs_match_nested_sums(rng, kappa, beta):
 
 
 def test_edge_d0_graph_is_weight_sum(rng):
-    ptyphims = np.column_stack([rng.uniform(1, 9, 6), rng.normal(size=6), rng.normal(size=6),
-                                np.zeros(6)])
+    ptyphims = np.column_stack(
+        [rng.uniform(1, 9, 6), rng.normal(size=6), rng.normal(size=6), np.zeros(6)]
+    )
     values = EFPSet([], kappas=(0.5, 1.0, 2.0)).compute(ptyphims, coords="ptyphim")
     pt = ptyphims[:, 0]
     expected = [np.sum((pt / pt.sum()) ** kappa) for kappa in (0.5, 1.0, 2.0)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import numpy as np
@@ -175,6 +176,8 @@ def test_invalid_options():
         EFPSet([(0, 0)])
     with pytest.raises(ValueError, match="EFPSet needs graphs"):
         EFPSet()
+    with pytest.raises(ValueError, match="prime=True filters catalogue graphs"):
+        EFPSet([(0, 1)], prime=True)
     with pytest.raises(ValueError, match="n_jobs=0 is invalid"):
         EFPSet([(0, 1)]).compute(np.ones((1, 2, 4)) * [2, 1, 0, 0], n_jobs=0)
 
@@ -201,8 +204,27 @@ def test_spec_strings_select_catalogue_graphs():
     assert all(p == 1 for p in efps.specs[:, efps.spec_cols.index("p")])
     both = EFPSet([(0, 1), (0, 2)], "d<=2")
     assert len(both.graphs) == len(EFPSet("d<=2").graphs)  # the wedge is not repeated
+    extended = EFPSet([(0, 1), (0, 2), (1, 2)], dmax=2)
+    assert len(extended.graphs) == len(EFPSet(dmax=2).graphs) + 1
 
 
 def test_isomorphic_graphs_share_a_name():
     names = EFPSet([(0, 1), (1, 2)], [(5, 3), (3, 4)]).feature_names
     assert names == ["efp_d2_01-02_k1_b1"]
+
+
+def test_pickled_set_gives_same_values(efps, jets):
+    # Dask and multiprocessing ship the set to workers by pickling it.
+    restored = pickle.loads(pickle.dumps(efps))
+    np.testing.assert_array_equal(restored.compute(jets), efps.compute(jets))
+    assert restored.feature_names == efps.feature_names
+
+
+def test_jet_batch_input(efps, jets):
+    batch = jetfeat.as_jet_batch(jets)
+    np.testing.assert_array_equal(efps.compute(batch), efps.compute(jets))
+
+
+def test_graphs_listing_matches_set():
+    records = jetfeat.graphs("d<=4", prime=True)
+    assert [record.token for record in records] == EFPSet("d<=4", prime=True).tokens

@@ -37,7 +37,7 @@ void check_plan(const OpArray& ops, int n_vec, int n_mat, int n_scal, int max_po
       case efp::kMatVec: kinds = "vmv"; break;
       case efp::kGemm: kinds = "mmmvff"; break;
       case efp::kVecSum: kinds = "sv"; break;
-      case efp::kK4: kinds = "svvvvmmmmmmmff"; break;
+      case efp::kK4: kinds = "svvvvmmmmmmmfff"; break;
       default: throw std::invalid_argument("EFP plan has unknown opcode " + std::to_string(o(r, 0)));
     }
     for (int i = 0; kinds[i] != '\0'; ++i) {

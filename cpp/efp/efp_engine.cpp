@@ -172,8 +172,8 @@ void run_plan(const Plan& plan, Workspace& ws, int m, int ld) {
         ws.scal[out] = k4(ws.vec(op[2], ld), ws.vec(op[3], ld), ws.vec(op[4], ld),
                           ws.vec(op[5], ld), ws.mat(op[6], ld), ws.mat(op[7], ld),
                           ws.mat(op[8], ld), ws.mat(op[9], ld), ws.mat(op[10], ld),
-                          ws.mat(op[11], ld), ws.mat(op[12], ld), op[13] == 1, op[14] == 1, m,
-                          ld, ws.scratch.get(), ws.p.get(), ws.q.get(), ws.u.get());
+                          ws.mat(op[11], ld), ws.mat(op[12], ld), op[13] == 1, op[14] == 1,
+                          op[15] == 1, m, ld, ws.scratch.get(), ws.p.get(), ws.q.get(), ws.u.get());
         break;
       default:
         break;
@@ -207,7 +207,9 @@ void compute(const double* coords, const std::int64_t* offsets, std::int64_t n_j
     }
     Workspace* wsp = workspace.get();
 
-#pragma omp for schedule(static)
+    // Round-robin static schedule: jets of different sizes spread evenly over the threads,
+    // and each jet is still computed entirely by one thread.
+#pragma omp for schedule(static, 1)
     for (std::int64_t jet = 0; jet < n_jets; ++jet) {
       if (wsp == nullptr) continue;
       Workspace& ws = *wsp;

@@ -6,18 +6,19 @@
 
 namespace jetfeat::efp {
 
-// Opcodes of the plan's op table; each row is (opcode, out, arg0, ..., arg13), unused args -1.
+// Opcodes of the plan's op table; each row is (opcode, out, arg0, ..., arg14), unused args -1.
 // Must match the OP_* constants in python/jetfeat/_efp_plan.py.
 enum Opcode : std::int32_t {
   kVecMul = 0,     // vec[out] = vec[a] * vec[b]
   kMatMul = 1,     // mat[out] = mat[a] * mat[b]
   kMatTrans = 2,   // mat[out] = mat[a]^T
   kMatVec = 3,     // vec[out]_k = sum_j mat[a]_kj vec[b]_j
-  kGemm = 4,       // mat[out]_kl = sum_j mat[a]_kj mat[b]_lj vec[c]_j; arg3 = 1 when a == b
+  kGemm = 4,       // mat[out]_kl = sum_j mat[a]_kj mat[b]_lj vec[c]_j; flags a == b, b symmetric
   kVecSum = 5,     // scal[out] = sum_j vec[a]_j
-  kK4 = 6,         // scal[out] = sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd
+  kK4 = 6,         // scal[out] = sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd, args
+                   // and flags as in k4() of efp_kernels.hpp
 };
-constexpr int kOpWidth = 16;
+constexpr int kOpWidth = 17;
 
 struct Plan {
   const std::int32_t* ops;  // (n_ops, kOpWidth)

@@ -82,11 +82,11 @@ inline int leading_dimension(int m) {
 }
 
 template <int kVectors, class Sink>
-inline void gemm_nn_block(const double* ar, const double* bc, int m, int ld, int k, int l,
-                          Sink& sink) {
+inline void gemm_nn_block(const double* ar, const double* bc, int j_begin, int m, int ld, int k,
+                          int l, Sink& sink) {
   vdouble acc0[kBlockRows] = {};
   vdouble acc1[kBlockRows] = {};
-  for (int j = 0; j < m; ++j) {
+  for (int j = j_begin; j < m; ++j) {
     const double* brow = bc + static_cast<long>(j) * ld;
     const vdouble b0 = load(brow);
     const vdouble b1 = kVectors == 2 ? load(brow + kLanes) : vdouble{};
@@ -100,21 +100,21 @@ inline void gemm_nn_block(const double* ar, const double* bc, int m, int ld, int
 }
 
 // Calls sink(k, l, acc0, acc1, pair) for every register block, where acc0 holds
-// sum_j a_kj bt_jl for columns l .. l + kLanes and, when pair is true, acc1 the next kLanes
-// columns. With upper = true only blocks that reach the diagonal or lie above it are computed.
-// The inner loop broadcasts a_kj and runs over contiguous rows of bt.
+// sum_{j >= j_begin} a_kj bt_jl for columns l .. l + kLanes and, when pair is true, acc1 the
+// next kLanes columns. With upper = true only blocks that reach the diagonal or lie above it
+// are computed. The inner loop broadcasts a_kj and runs over contiguous rows of bt.
 template <class Sink>
-inline void gemm_nn_blocks(const double* a, const double* bt, int m, int ld, bool upper,
-                           Sink&& sink) {
+inline void gemm_nn_blocks(const double* a, const double* bt, int j_begin, int m, int ld,
+                           bool upper, Sink&& sink) {
   const int rows = round_up(m, kBlockRows);
   const int cols = round_up(m, kLanes);
   for (int kb = 0; kb < rows; kb += kBlockRows) {
     const double* ar = a + static_cast<long>(kb) * ld;
     int lb = upper ? kb / kLanes * kLanes : 0;
     for (; lb + 2 * kLanes <= cols; lb += 2 * kLanes) {
-      gemm_nn_block<2>(ar, bt + lb, m, ld, kb, lb, sink);
+      gemm_nn_block<2>(ar, bt + lb, j_begin, m, ld, kb, lb, sink);
     }
-    if (lb < cols) gemm_nn_block<1>(ar, bt + lb, m, ld, kb, lb, sink);
+    if (lb < cols) gemm_nn_block<1>(ar, bt + lb, j_begin, m, ld, kb, lb, sink);
   }
 }
 
@@ -156,19 +156,21 @@ inline void gemm(double* out, const double* a, const double* b, const double* w,
       }
     }
   };
-  gemm_nn_blocks(a, scratch, m, ld, symmetric, sink);
+  gemm_nn_blocks(a, scratch, 0, m, ld, symmetric, sink);
 }
 
 // K4 core: sum_abcd w_a w_b w_c w_d X_ab X_ac X_ad X_bc X_bd X_cd, with the matrices given as
 // x_ba[b][a], x_bc[b][c], x_bd[b][d], x_ac[a][c], x_ca[c][a], x_ad[a][d], x_cd[c][d]. For each
 // b the inner R_ac = sum_d x_ad[a][d] x_cd[c][d] (w_d x_bd[b][d]) is a GEMM (symmetric when
 // x_ad == x_cd) that is contracted with p_a q_c x_ac on the fly, so R is never stored. Cost
-// O(M^4) multiply-adds, half of that when symmetric.
+// O(M^4) multiply-adds, half of that when symmetric. When swapping b and d leaves the summand
+// unchanged (bd_symmetric: same weights, X_ab = X_ad, X_cb = X_cd, X_bd symmetric), only d >= b
+// is summed, with weight 2 for d > b, which halves the work again.
 inline double k4(const double* wa, const double* wb, const double* wc, const double* wd,
                  const double* x_ba, const double* x_bc, const double* x_bd, const double* x_ac,
                  const double* x_ca, const double* x_ad, const double* x_cd, bool symmetric,
-                 bool cd_symmetric, int m, int ld, double* scratch, double* p, double* q,
-                 double* u) {
+                 bool cd_symmetric, bool bd_symmetric, int m, int ld, double* scratch, double* p,
+                 double* q, double* u) {
   double total = 0.0;
   for (int b = 0; b < m; ++b) {
     if (wb[b] == 0.0) continue;
@@ -177,6 +179,11 @@ inline double k4(const double* wa, const double* wb, const double* wc, const dou
       u[i] = wd[i] * x_bd[row_b + i];
       p[i] = wa[i] * x_ba[row_b + i];
       q[i] = wc[i] * x_bc[row_b + i];
+    }
+    const int d_begin = bd_symmetric ? b : 0;
+    if (bd_symmetric) {
+      for (int i = 0; i < b; ++i) u[i] = 0.0;
+      for (int i = b + 1; i < ld; ++i) u[i] *= 2.0;
     }
     scaled_transpose(scratch, x_cd, u, cd_symmetric, ld);
 
@@ -204,7 +211,7 @@ inline double k4(const double* wa, const double* wb, const double* wc, const dou
         s = fmadd(term, half == 0 ? r0 : r1, s);
       }
     };
-    gemm_nn_blocks(x_ad, scratch, m, ld, symmetric, sink);
+    gemm_nn_blocks(x_ad, scratch, d_begin, m, ld, symmetric, sink);
     total += wb[b] * hsum(s);
   }
   return total;

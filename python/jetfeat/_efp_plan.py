@@ -19,12 +19,13 @@ partial contractions in different graphs (for example every leaf vector sum_j th
 are computed once per jet. Composite graphs are the product of their connected components.
 
 The plan is a flat int32 opcode table executed per jet and per (kappa, beta) by
-``jetfeat._core.efp_compute``. Vector slot 0 holds z and matrix slots 0..P-1 hold theta^1 ..
-theta^P; every other slot is an intermediate, and slots are reused once their value is dead.
+``jetfeat._core.efp_compute``. Vector slot 0 is z and matrix slots 0..P-1 are theta^1 ..
+theta^P. Every other slot is an intermediate, and slots are reused once their value is dead.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 
@@ -32,8 +33,8 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-# Opcodes shared with cpp/efp/efp_plan.hpp; each row of the op table is
-# (opcode, out, arg0, ..., arg13), unused arguments are -1.
+# Opcodes shared with cpp/efp/efp_engine.hpp; each row of the op table is
+# (opcode, out, arg0, ..., arg14), unused arguments are -1.
 OP_VMUL = 0  # vec[out] = vec[a] * vec[b]
 OP_MMUL = 1  # mat[out] = mat[a] * mat[b]
 OP_MTRANS = 2  # mat[out] = mat[a]^T
@@ -41,7 +42,7 @@ OP_MATVEC = 3  # vec[out]_k = sum_j mat[a]_kj vec[b]_j
 OP_GEMM = 4  # mat[out]_kl = sum_j mat[a]_kj mat[b]_lj vec[c]_j; flags: a == b, b symmetric
 OP_VSUM = 5  # scal[out] = sum_j vec[a]_j
 OP_K4 = 6  # scal[out] = K4 sum, see cpp/efp/efp_kernels.hpp for the argument order
-OP_WIDTH = 16
+OP_WIDTH = 17
 
 # Arithmetic cost of each op in multiply-adds for M particles (used for the FLOP report).
 _COST = {
@@ -70,7 +71,7 @@ class EFPPlan:
 
     Attributes
     ----------
-    ops : ndarray of shape (n_ops, 16)
+    ops : ndarray of shape (n_ops, 17)
         int32 op table (opcode, out slot, arguments).
     n_vec, n_mat, n_scal : int
         Number of vector, matrix and scalar slots the interpreter allocates per thread.
@@ -96,7 +97,7 @@ class EFPPlan:
     op_counts: dict = field(default_factory=dict)
 
     def multiply_adds(self, n_particles: int) -> float:
-        """Return the plan's multiply-add count for one jet of ``n_particles`` and one (kappa, beta).
+        """Return the multiply-add count for one jet of ``n_particles`` and one (kappa, beta).
 
         Includes theta^p for p >= 2 (one product per matrix entry each) but not the theta^1 and z
         setup, which cost M^2 / 2 square roots or powers and M powers.
@@ -108,7 +109,12 @@ class EFPPlan:
             if opcode == OP_GEMM:
                 total += m**3 / (2.0 if row[5] == 1 else 1.0) + m * m
             elif opcode == OP_K4:
-                total += m * (m**3 / (2.0 if row[13] == 1 else 1.0) + 4 * m * m)
+                share = 1.0
+                if row[13] == 1:
+                    share *= 0.5
+                if row[15] == 1:
+                    share *= 0.5
+                total += m * (share * m**3 + 4 * m * m)
             else:
                 total += _COST[opcode](m)
         return total
@@ -184,17 +190,22 @@ class _Compiler:
     def vsum(self, vec: _Value) -> _Value:
         return self._make("scal", ("sum", vec.key), (OP_VSUM, vec))
 
-    def k4(self, weights: list[_Value], mats: dict, symmetric: bool) -> _Value:
+    def k4(self, weights: list[_Value], mats: dict, symmetric: bool, bd_symmetric: bool) -> _Value:
         # Argument order: w_a, w_b, w_c, w_d, X_ba, X_bc, X_bd, X_ac, X_ca, X_ad, X_cd, then the
-        # flags "X_ad == X_cd" and "X_cd symmetric".
+        # flags "X_ad == X_cd", "X_cd symmetric" and "swapping b and d changes nothing".
         mats["ca"] = self.transpose(mats["ac"])
-        args = tuple(weights) + tuple(mats[name] for name in ("ba", "bc", "bd", "ac", "ca", "ad", "cd"))
+        args = tuple(weights) + tuple(
+            mats[name] for name in ("ba", "bc", "bd", "ac", "ca", "ad", "cd")
+        )
         key = ("k4", tuple(v.key for v in args))
-        return self._make("scal", key, (OP_K4, *args, int(symmetric), int(mats["cd"].symmetric)))
+        flags = (int(symmetric), int(mats["cd"].symmetric), int(bd_symmetric))
+        return self._make("scal", key, (OP_K4, *args, *flags))
 
     # -- one connected graph --
 
-    def compile_connected(self, n_vertices: int, edges: list[tuple[int, int]]) -> tuple[_Value, int]:
+    def compile_connected(
+        self, n_vertices: int, edges: list[tuple[int, int]]
+    ) -> tuple[_Value, int]:
         """Return the scalar value of the connected multigraph ``edges`` and its chi.
 
         chi is the exponent of the cost O(M^chi): one plus the largest number of neighbours of
@@ -218,10 +229,11 @@ class _Compiler:
                 v: sorted({u for pair in factors if v in pair for u in pair if u != v})
                 for v in alive
             }
-            # Minimum degree first; among equals, the vertex whose weight and edges carry the
-            # fewest factors, so plain products such as theta D(z) theta recur across graphs
-            # and are shared.
-            v = min(alive, key=lambda u: (len(neighbours[u]), self._clutter(u, vectors, factors), u))
+            # Minimum degree first. Among equals, take the vertex with the fewest factors on it
+            # and its edges, so plain products such as theta D(z) theta recur across graphs.
+            v = min(
+                alive, key=lambda u: (len(neighbours[u]), self._clutter(u, vectors, factors), u)
+            )
             nbrs = neighbours[v]
             if len(nbrs) >= 3:
                 return self._compile_k4(alive, vectors, factors), 4
@@ -237,11 +249,11 @@ class _Compiler:
                 vectors[k].append(self.matvec(edge, weight))
                 continue
 
-            k, l = nbrs
+            k, other = nbrs
             a = self._oriented(factors.pop((min(k, v), max(k, v))), row=k)
-            b = self._oriented(factors.pop((min(l, v), max(l, v))), row=l)
+            b = self._oriented(factors.pop((min(other, v), max(other, v))), row=other)
             result, transposed = self.gemm(a, b, weight)
-            factors.setdefault((k, l), []).append((result, l if transposed else k))
+            factors.setdefault((k, other), []).append((result, other if transposed else k))
 
     @staticmethod
     def _clutter(vertex, vectors, factors) -> int:
@@ -257,43 +269,50 @@ class _Compiler:
         return self.mat_product(mats)
 
     def _compile_k4(self, alive, vectors, factors) -> _Value:
+        # NOTE: a core of three or more neighbours per vertex that is not K4 (the wheel W4 at
+        # d = 8, larger cores at higher d) would need rank-3 intermediates, which the
+        # interpreter lacks. All d <= 7 graphs and all other prime d = 8 graphs compile.
         if len(alive) != 4 or len(factors) != 6:
             raise ValueError(
-                "graph has an elimination step with three or more neighbours outside a K4 core "
-                "(complexity chi > 4 or a non-K4 chi = 4 structure); jetfeat supports graphs "
-                "whose minimum-degree elimination leaves at most a K4 core, which covers d <= 7."
+                f"graph with {len(alive)} vertices left after eliminating all vertices with at "
+                "most two neighbours is not supported: jetfeat evaluates graphs whose remaining "
+                "core is empty or a K4 (every graph with d <= 7). Use a smaller degree."
             )
         vertices = sorted(alive)
         weights = {v: self.vec_product(vectors[v]) for v in vertices}
 
-        # Try every labelling (a, b, c, d) and prefer one where X_ad and X_cd are the same matrix,
-        # which makes the inner GEMM symmetric (half the work).
+        # Try every labelling (a, b, c, d). X_ad == X_cd makes the inner GEMM symmetric and a
+        # summand invariant under b <-> d lets the kernel sum d >= b only; each halves the work.
+        def peek(x, y):
+            return self._peek_oriented(factors[(min(x, y), max(x, y))], x)
+
         best = None
-        for a in vertices:
-            for b in vertices:
-                for c in vertices:
-                    if len({a, b, c}) < 3:
-                        continue
-                    (d,) = set(vertices) - {a, b, c}
-                    mats = {
-                        name: self._peek_oriented(factors[(min(x, y), max(x, y))], x)
-                        for name, x, y in (
-                            ("ba", b, a), ("bc", b, c), ("bd", b, d),
-                            ("ac", a, c), ("ad", a, d), ("cd", c, d),
-                        )
-                    }
-                    symmetric = mats["ad"] == mats["cd"]
-                    if best is None or (symmetric and not best[2]):
-                        best = ((a, b, c, d), None, symmetric)
-        (a, b, c, d), _, symmetric = best
+        for a, b, c in itertools.permutations(vertices, 3):
+            (d,) = set(vertices) - {a, b, c}
+            symmetric = peek(a, d) == peek(c, d)
+            bd_symmetric = (
+                weights[b].key == weights[d].key
+                and peek(a, b) == peek(a, d)
+                and peek(c, b) == peek(c, d)
+                and peek(b, d) == peek(d, b)
+            )
+            score = int(symmetric) + int(bd_symmetric)
+            if best is None or score > best[0]:
+                best = (score, (a, b, c, d), symmetric, bd_symmetric)
+        _, (a, b, c, d), symmetric, bd_symmetric = best
         mats = {
             name: self._oriented(factors[(min(x, y), max(x, y))], x)
             for name, x, y in (
-                ("ba", b, a), ("bc", b, c), ("bd", b, d),
-                ("ac", a, c), ("ad", a, d), ("cd", c, d),
+                ("ba", b, a),
+                ("bc", b, c),
+                ("bd", b, d),
+                ("ac", a, c),
+                ("ad", a, d),
+                ("cd", c, d),
             )
         }
-        return self.k4([weights[a], weights[b], weights[c], weights[d]], mats, symmetric)
+        weight_list = [weights[a], weights[b], weights[c], weights[d]]
+        return self.k4(weight_list, mats, symmetric, bd_symmetric)
 
     def _peek_oriented(self, entries, row) -> tuple:
         """Return the key the oriented product would get, without creating any op."""
@@ -353,8 +372,15 @@ class _Compiler:
 
             row = [opcode, value.slot, *args]
             rows.append(row + [-1] * (OP_WIDTH - len(row)))
-            name = {0: "vmul", 1: "mmul", 2: "transpose", 3: "matvec", 4: "gemm", 5: "sum",
-                    6: "k4"}[opcode]
+            name = {
+                0: "vmul",
+                1: "mmul",
+                2: "transpose",
+                3: "matvec",
+                4: "gemm",
+                5: "sum",
+                6: "k4",
+            }[opcode]
             op_counts[name] = op_counts.get(name, 0) + 1
 
         out_offsets = np.zeros(len(outputs) + 1, dtype=np.int64)
@@ -364,8 +390,13 @@ class _Compiler:
             out_offsets[f + 1] = len(out_slots)
 
         ops = np.array(rows, dtype=np.int32).reshape(-1, OP_WIDTH)
-        logger.debug("EFP plan: %d ops %s, %d vec / %d mat slots", len(rows), op_counts,
-                     count["vec"], count["mat"])
+        logger.debug(
+            "EFP plan: %d ops %s, %d vec / %d mat slots",
+            len(rows),
+            op_counts,
+            count["vec"],
+            count["mat"],
+        )
         return EFPPlan(
             ops=ops,
             n_vec=count["vec"],
@@ -427,8 +458,10 @@ def compile_plan(graphs: list[list[tuple[int, int]]]) -> EFPPlan:
         for component in connected_components([tuple(edge) for edge in edges]):
             for i, j in component:
                 if i == j:
-                    raise ValueError(f"graph {edges} has a self-loop ({i}, {j}); EFP multigraphs "
-                                     "are loopless because theta_ii = 0.")
+                    raise ValueError(
+                        f"graph {edges} has a self-loop ({i}, {j}); EFP multigraphs "
+                        "are loopless because theta_ii = 0."
+                    )
             n_vertices = 1 + max((v for edge in component for v in edge), default=0)
             value, component_chi = compiler.compile_connected(n_vertices, component)
             components.append(value)

@@ -40,7 +40,7 @@ from .table import FeatureTable
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EFPSet", "EFP", "discoffs_pool", "graph_of", "MEASURES"]
+__all__ = ["EFPSet", "EFP", "discoffs_pool", "graph_of", "graphs", "MEASURES"]
 
 MEASURES = ("hadr", "ee")
 
@@ -98,8 +98,10 @@ def _n_threads(n_jobs) -> int:
     if n_jobs is None:
         return 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs={n_jobs!r} is invalid; use None (1 thread), -1 (all cores) or "
-                         "a positive number of threads.")
+        raise ValueError(
+            f"n_jobs={n_jobs!r} is invalid; use None (1 thread), -1 (all cores) or "
+            "a positive number of threads."
+        )
     if n_jobs < 0:
         return 0 if n_jobs == -1 else max(1, _core.build_info()["max_threads"] + 1 + int(n_jobs))
     return int(n_jobs)
@@ -111,11 +113,15 @@ def _normalise_edges(graph) -> list[tuple[int, int]]:
         try:
             i, j = (int(v) for v in edge)
         except (TypeError, ValueError):
-            raise ValueError(f"graph {graph!r} has edge {edge!r}; edges are pairs of vertex "
-                             "indices such as (0, 1).") from None
+            raise ValueError(
+                f"graph {graph!r} has edge {edge!r}; edges are pairs of vertex "
+                "indices such as (0, 1)."
+            ) from None
         if i < 0 or j < 0 or i == j:
-            raise ValueError(f"graph {graph!r} has invalid edge ({i}, {j}); vertices are "
-                             "non-negative and edges join two different vertices.")
+            raise ValueError(
+                f"graph {graph!r} has invalid edge ({i}, {j}); vertices are "
+                "non-negative and edges join two different vertices."
+            )
         edges.append((i, j))
     return edges
 
@@ -149,7 +155,8 @@ class EFPSet:
     chimax : int, default=None
         Keep catalogue graphs whose evaluation cost is at most O(M^chimax).
     prime : bool, default=None
-        True keeps connected graphs only, False composite ones only, None both.
+        True keeps connected catalogue graphs only, False composite ones only, None both.
+        Explicit edge lists are never filtered.
     kappa : float, default=1.0
         Energy exponent used when ``kappas`` is None. Only kappa = 1 is IRC safe.
     beta : float, default=1.0
@@ -179,8 +186,12 @@ class EFPSet:
 
     Cost: each graph costs O(M^chi) per jet, with chi <= 3 for all but five of the 1000 graphs
     with d <= 7 (the graphs containing K4 have chi = 4). All graphs share one plan, so common
-    partial contractions and every theta^p are computed once per jet and (kappa, beta); memory
-    is O(n_slots M^2) per thread, about 10 MB per thread for all d <= 7 graphs at M = 150.
+    partial contractions and every theta^p are computed once per jet and (kappa, beta). Memory
+    is one M x M matrix per live matrix slot per thread (``plan.n_mat`` slots).
+
+    Supported graphs: every graph whose minimum-degree elimination leaves no core or a K4 core,
+    which covers all graphs with d <= 7 and all prime graphs with d = 8 except the wheel W4;
+    other graphs raise ValueError when the set is built.
 
     Results do not depend on ``n_jobs``: jets are split statically over threads and each jet
     is computed by one thread in a fixed order.
@@ -225,11 +236,18 @@ class EFPSet:
         strings = [spec for spec in specs if not _is_edge_list(spec)]
         for spec in strings:
             if not isinstance(spec, str):
-                raise TypeError(f"spec {spec!r} must be a spec string such as 'd<=5' or an "
-                                "edge list such as [(0, 1), (1, 2)].")
+                raise TypeError(
+                    f"spec {spec!r} must be a spec string such as 'd<=5' or an "
+                    "edge list such as [(0, 1), (1, 2)]."
+                )
         selected = []
-        if strings or (not explicit and (dmax is not None or chimax is not None or prime is not None)):
+        if strings or dmax is not None or chimax is not None:
             selected = _select_graphs(strings, dmax, chimax, prime)
+        elif prime is not None:
+            raise ValueError(
+                f"prime={prime} filters catalogue graphs; add a spec string such as "
+                "'d<=5' or dmax= to select them, or list the graphs as edge lists."
+            )
         elif not explicit:
             raise ValueError("EFPSet needs graphs: pass spec strings, edge lists or dmax=.")
         graphs, tokens = [], []
@@ -267,21 +285,23 @@ class EFPSet:
     def specs(self) -> np.ndarray:
         """Graph invariants, shape (n_graphs, 7), columns ``spec_cols``."""
         rows = []
-        for edges, chi in zip(self.graphs, self.plan.chis):
+        for edges, chi in zip(self.graphs, self.plan.chis, strict=True):
             vertices = sorted({v for edge in edges for v in edge}) or [0]
             valency = {v: 0 for v in vertices}
             for i, j in edges:
                 valency[i] += 1
                 valency[j] += 1
-            rows.append((
-                len(vertices),
-                len({(min(i, j), max(i, j)) for i, j in edges}),
-                len(edges),
-                max(valency.values()),
-                int(chi),
-                len(_components(edges)),
-                sum(1 for count in valency.values() if count == 1),
-            ))
+            rows.append(
+                (
+                    len(vertices),
+                    len({(min(i, j), max(i, j)) for i, j in edges}),
+                    len(edges),
+                    max(valency.values()),
+                    int(chi),
+                    len(_components(edges)),
+                    sum(1 for count in valency.values() if count == 1),
+                )
+            )
         return np.array(rows, dtype=np.int64).reshape(-1, len(self.spec_cols))
 
     spec_cols = ("n", "e", "d", "v", "c", "p", "h")
@@ -292,8 +312,10 @@ class EFPSet:
         return len(self.kappas) * len(self.betas) * len(self.graphs)
 
     def __repr__(self) -> str:
-        return (f"EFPSet({len(self.graphs)} graphs, kappas={list(self.kappas)}, "
-                f"betas={list(self.betas)}, normed={self.normed}, measure={self.measure!r})")
+        return (
+            f"EFPSet({len(self.graphs)} graphs, kappas={list(self.kappas)}, "
+            f"betas={list(self.betas)}, normed={self.normed}, measure={self.measure!r})"
+        )
 
     def multiply_adds(self, n_particles: int) -> float:
         """Return the plan's multiply-add count per jet of ``n_particles`` for the whole grid."""
@@ -333,10 +355,20 @@ class EFPSet:
 
         plan = self.plan
         return _core.efp_compute(
-            coordinates, batch.offsets, plan.ops, plan.n_vec, plan.n_mat, plan.n_scal,
-            plan.max_power, plan.out_offsets, plan.out_slots,
-            np.array(self.kappas, dtype=np.float64), np.array(self.betas, dtype=np.float64),
-            self.normed, self.measure, threads,
+            coordinates,
+            batch.offsets,
+            plan.ops,
+            plan.n_vec,
+            plan.n_mat,
+            plan.n_scal,
+            plan.max_power,
+            plan.out_offsets,
+            plan.out_slots,
+            np.array(self.kappas, dtype=np.float64),
+            np.array(self.betas, dtype=np.float64),
+            self.normed,
+            self.measure,
+            threads,
         )
 
     def table(self, jets, coords: str = "epxpypz", n_jobs: int | None = None) -> FeatureTable:
@@ -405,8 +437,15 @@ class EFP:
     ):
         if not _is_edge_list(edges):
             raise TypeError(f"edges={edges!r} must be a list of (i, j) vertex pairs.")
-        self._set = EFPSet(list(edges), kappa=kappa, beta=beta, kappas=kappas, betas=betas,
-                           normed=normed, measure=measure)
+        self._set = EFPSet(
+            list(edges),
+            kappa=kappa,
+            beta=beta,
+            kappas=kappas,
+            betas=betas,
+            normed=normed,
+            measure=measure,
+        )
         self.edges = self._set.graphs[0]
 
     @property
@@ -446,12 +485,37 @@ def graph_of(feature_name: str) -> list[tuple[int, int]]:
         or not parts[-2].startswith("k")
         or not parts[-1].startswith("b")
     ):
-        raise ValueError(f"{feature_name!r} is not an EFP feature name; expected "
-                         "efp_<token>_k<kappa>_b<beta> as in EFPSet.feature_names.")
+        raise ValueError(
+            f"{feature_name!r} is not an EFP feature name; expected "
+            "efp_<token>_k<kappa>_b<beta> as in EFPSet.feature_names."
+        )
     token_parts = parts[1:-2]
     if token_parts and token_parts[-1] == "ee":
         token_parts = token_parts[:-1]
     return _graph_from_token("_".join(token_parts))
+
+
+def graphs(
+    *specs: str,
+    dmax: int | None = None,
+    chimax: int | None = None,
+    prime: bool | None = None,
+) -> list[_multigraphs.Graph]:
+    """List the catalogue multigraphs that an :class:`EFPSet` with the same selection computes.
+
+    Parameters
+    ----------
+    *specs : str
+        Conditions such as ``"d<=5"``, ``"p==1"`` or ``"chi<=3"``.
+    dmax, chimax, prime
+        As in :class:`EFPSet`.
+
+    Returns
+    -------
+    list of Graph
+        Records with canonical ``edges``, ``token`` and the invariants n, d, e, v, chi, p, h.
+    """
+    return _multigraphs.select_graphs(*specs, dmax=dmax, chimax=chimax, prime=prime)
 
 
 def discoffs_pool(normed: bool = True) -> EFPSet:
@@ -470,7 +534,7 @@ def discoffs_pool(normed: bool = True) -> EFPSet:
 
     References
     ----------
-    .. [1] A. Das, P. Konar et al., DisCo-FFS, arXiv:2212.00046.
+    .. [1] R. Das, G. Kasieczka, D. Shih, "Feature selection with distance correlation",
+       arXiv:2212.00046 (selects from over 7,000 EFPs for top and W tagging).
     """
-    return EFPSet(dmax=7, prime=True, kappas=DISCOFFS_KAPPAS, betas=DISCOFFS_BETAS,
-                  normed=normed)
+    return EFPSet(dmax=7, prime=True, kappas=DISCOFFS_KAPPAS, betas=DISCOFFS_BETAS, normed=normed)
