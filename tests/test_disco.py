@@ -18,7 +18,7 @@ RTOL = 1e-10
 
 
 def reference_stats(x, y, weights=None):
-    """(dCov^2, dCor^2, dVar^2 x, dVar^2 y) from full n x n matrices and weighted double centring."""
+    """(dCov^2, dCor^2, dVar^2 x, dVar^2 y) from full n x n matrices, weighted double centring."""
     x = np.asarray(x, float).reshape(len(x), -1)
     y = np.asarray(y, float).reshape(len(y), -1)
     w = np.ones(len(x)) if weights is None else np.asarray(weights, float)
@@ -178,6 +178,16 @@ def test_identical_samples_give_one(rng):
             1.0, rel=RTOL)
 
 
+def test_fast_matches_pairwise_for_independent_samples(rng):
+    # dCov^2 is of order 1/n here, a small difference of order-1 sums: the regime where the
+    # O(n log n) path loses digits first.
+    x, y = rng.normal(size=3000), rng.normal(size=3000)
+    for target in (y, (y > 0.3).astype(float)):
+        fast = disco.distance_covariance_sqr(x, target, method="fast")
+        pairwise = disco.distance_covariance_sqr(x, target, method="pairwise")
+        assert fast == pytest.approx(pairwise, rel=RTOL)
+
+
 # --- weights -----------------------------------------------------------------------------------
 
 
@@ -277,11 +287,11 @@ def test_results_independent_of_threads(rng):
     x, y = continuous_pair(rng, 700, p=3, q=1)
     _, labels = labelled_sample(rng, 700)
     for target in (y[:, 0], labels):
-        one = disco.distance_stats_sqr(x, target, n_jobs=1)
-        assert disco.distance_stats_sqr(x, target, n_jobs=2) == one
-        assert disco.distance_stats_sqr(x, target, n_jobs=-1) == one
-    one = disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=1)
-    assert disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=2) == one
+        serial = disco.distance_stats_sqr(x, target, n_jobs=1)
+        assert disco.distance_stats_sqr(x, target, n_jobs=2) == serial
+        assert disco.distance_stats_sqr(x, target, n_jobs=-1) == serial
+    serial = disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=1)
+    assert disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=2) == serial
 
 
 # --- batched candidate scoring -----------------------------------------------------------------
@@ -371,9 +381,51 @@ def test_scores_single_block_uses_all_events(rng):
 
 def test_scores_independent_of_threads(rng):
     selected, candidates, labels = scoring_sample(rng, c=21)
-    one = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=1)
-    two = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=2)
-    np.testing.assert_array_equal(one, two)
+    serial = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=1)
+    threaded = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=2)
+    np.testing.assert_array_equal(serial, threaded)
+
+
+def test_scores_across_candidate_groups(rng):
+    # 70 candidates span three groups of the kernel (32 candidates share one pass over a row).
+    selected, candidates, labels = scoring_sample(rng, c=70)
+    candidates[:, 40] = selected[:, 0] - 2.0 * selected[:, 2]
+    serial = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=1)
+    threaded = disco.score_candidates(selected, candidates, labels, block_size=300, n_jobs=2)
+    np.testing.assert_array_equal(serial, threaded)
+    checked = [0, 31, 32, 40, 63, 64, 69]
+    expected = reference_scores(selected, candidates[:, checked], labels, 300)
+    expected[checked.index(40)] = 0.0
+    np.testing.assert_allclose(serial[checked], expected, rtol=RTOL)
+
+
+def test_scores_with_tied_events_match_dcor(rng):
+    # Integer-valued features put many event pairs at distance exactly 0.
+    _, candidates, labels = scoring_sample(rng)
+    candidates = np.round(2.0 * candidates)
+    blocks = blocks_of(len(labels), 300)
+    scores = disco.score_candidates(None, candidates, labels, block_size=300,
+                                    affine_invariant=False)
+    expected = [np.mean([dcor.distance_correlation_sqr(candidates[b, c], labels[b])
+                         for b in blocks]) for c in range(candidates.shape[1])]
+    np.testing.assert_allclose(scores, expected, rtol=RTOL)
+    selected = np.round(candidates[:, :1] + rng.normal(size=(len(labels), 1)))
+    scores = disco.score_candidates(selected, candidates[:, 1:], labels, block_size=300,
+                                    affine_invariant=False)
+    expected = [np.mean([dcor.distance_correlation_sqr(
+        np.column_stack([selected[b], candidates[b, c]]), labels[b]) for b in blocks])
+        for c in range(1, candidates.shape[1])]
+    np.testing.assert_allclose(scores, expected, rtol=RTOL)
+
+
+def test_scores_ignore_candidate_scale(rng):
+    selected, candidates, labels = scoring_sample(rng)
+    scores = disco.score_candidates(selected, candidates, labels, block_size=300)
+    scaled = candidates * np.array([1e-200, 1e200, 1e-150, 1e150, 1.0, 3.0])
+    selected_scaled = selected * np.array([1e180, 1e-180, 1.0])
+    np.testing.assert_allclose(
+        disco.score_candidates(selected_scaled, scaled, labels, block_size=300), scores,
+        rtol=RTOL)
 
 
 def test_dependent_candidates_score_zero(rng, caplog):
@@ -496,6 +548,14 @@ def test_scoring_single_class_block_raises(rng):
     labels = np.r_[np.ones(300), np.zeros(300)]
     with pytest.raises(ValueError, match=r"block 0 \(events 0..299\) contains only label 1"):
         disco.score_candidates(selected, candidates, labels, block_size=300)
+
+
+def test_scoring_zero_weight_class_raises(rng):
+    selected, candidates, labels = scoring_sample(rng, n=600)
+    weights = np.where(labels == 1, 1.0, 0.0)
+    weights[300:] = 1.0
+    with pytest.raises(ValueError, match=r"label-0 events of block 0 .* zero total weight"):
+        disco.score_candidates(selected, candidates, labels, weights=weights, block_size=300)
 
 
 def test_scoring_collinear_selected_raises(rng):

@@ -1,7 +1,8 @@
 // Distance covariance and distance correlation kernels (V-statistics, optional event weights).
 //
 // Definitions, with event weights w normalised to probabilities omega_i = w_i / sum(w):
-//   a_ij = |x_i - x_j|, row means abar_i = sum_j omega_j a_ij, grand mean abar = sum_i omega_i abar_i
+//   a_ij = |x_i - x_j|, row means abar_i = sum_j omega_j a_ij, grand mean
+//   abar = sum_i omega_i abar_i
 //   A_ij = a_ij - abar_i - abar_j + abar                      (weighted double centring)
 //   dCov^2(x, y) = sum_ij omega_i omega_j A_ij B_ij
 //               = sum_ij omega_i omega_j a_ij b_ij - 2 sum_i omega_i abar_i bbar_i + abar bbar
@@ -32,9 +33,10 @@ struct DcovStats {
 // dcor 0.7.
 double correlation_sqr(const DcovStats& stats);
 
-// 1-D x against 1-D y in O(n log n). Pair sums over |x_i - x_j| |y_i - y_j| come from a Fenwick
-// tree over the ranks of y, visited in increasing x (the dominance-sum scheme of Huo and Szekely,
-// Technometrics 58 (2016) 435, arXiv:1410.1503). `weights` has n non-negative entries.
+// 1-D x against 1-D y in O(n log n) time and O(n) memory. The pair sum over
+// |x_i - x_j| |y_i - y_j| splits into dominance sums (Huo and Szekely, arXiv:1410.1503), which a
+// merge sort by y over the events in x order collects (Chaudhuri and Hu, arXiv:1810.11332).
+// `weights` has n non-negative entries; the merges of one level run in parallel.
 DcovStats dcov_stats_1d(const double* x, const double* y, const double* weights, std::int64_t n,
                         int n_threads);
 

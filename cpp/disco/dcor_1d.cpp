@@ -26,56 +26,57 @@ std::vector<std::int64_t> argsort(const std::vector<double>& values) {
 // is counted in the "at or above" part, where it contributes v_i omega_i - v_i omega_i = 0.
 void weighted_abs_row_sums(const std::vector<double>& v, const std::vector<std::int64_t>& order,
                            const std::vector<double>& omega, std::vector<double>& row) {
-  double total_w = 0.0;
-  double total_wv = 0.0;
+  detail::CompensatedSum total_w, total_wv;
   for (std::int64_t i : order) {
-    total_w += omega[i];
-    total_wv += omega[i] * v[i];
+    total_w.add(omega[i]);
+    total_wv.add(omega[i] * v[i]);
   }
 
-  double below_w = 0.0;
-  double below_wv = 0.0;
+  detail::CompensatedSum below_w, below_wv;
   for (std::int64_t i : order) {
-    const double above_w = total_w - below_w;
-    const double above_wv = total_wv - below_wv;
-    row[i] = (v[i] * below_w - below_wv) + (above_wv - v[i] * above_w);
-    below_w += omega[i];
-    below_wv += omega[i] * v[i];
+    const double above_w = total_w.value() - below_w.value();
+    const double above_wv = total_wv.value() - below_wv.value();
+    row[i] = (v[i] * below_w.value() - below_wv.value()) + (above_wv - v[i] * above_w);
+    below_w.add(omega[i]);
+    below_wv.add(omega[i] * v[i]);
   }
 }
 
-// Fenwick (binary indexed) tree of four running sums over y ranks.
-struct Moments {
-  double w = 0.0, wx = 0.0, wy = 0.0, wxy = 0.0;
-
-  void add(const Moments& other) {
-    w += other.w;
-    wx += other.wx;
-    wy += other.wy;
-    wxy += other.wxy;
-  }
+// One event during the merge sort by y: its values and weight.
+struct Item {
+  double y;
+  double x;
+  double w;
+  std::int64_t index;
 };
 
-class FenwickTree {
- public:
-  explicit FenwickTree(std::int64_t n) : nodes_(static_cast<std::size_t>(n) + 1) {}
-
-  void add(std::int64_t rank, const Moments& value) {
-    for (std::int64_t i = rank + 1; i < static_cast<std::int64_t>(nodes_.size()); i += i & -i) {
-      nodes_[i].add(value);
+// Merges the y-sorted runs [lo, mid) and [mid, hi) of `in` into `out`, and returns
+// sum over right-run events i of w_i sum over left-run events j with y_j <= y_i of
+// w_j (x_i - x_j)(y_i - y_j). The left run precedes the right one in x, so this is the part of
+// the "lower" dominance sum that crosses the two runs. Running sums are long double: the result
+// is a difference of order-1 sums, while dCov^2 of nearly independent samples is of order 1/n.
+long double merge_runs(const std::vector<Item>& in, std::vector<Item>& out, std::int64_t lo,
+                       std::int64_t mid, std::int64_t hi) {
+  long double sw = 0.0L, swx = 0.0L, swy = 0.0L, swxy = 0.0L, lower = 0.0L;
+  std::int64_t i = lo, j = mid, k = lo;
+  while (i < mid || j < hi) {
+    if (j >= hi || (i < mid && in[i].y <= in[j].y)) {
+      const Item& left = in[i++];
+      const long double w = left.w, x = left.x, y = left.y;
+      sw += w;
+      swx += w * x;
+      swy += w * y;
+      swxy += w * x * y;
+      out[k++] = left;
+    } else {
+      const Item& right = in[j++];
+      const long double x = right.x, y = right.y;
+      lower += right.w * (x * y * sw - x * swy - y * swx + swxy);
+      out[k++] = right;
     }
   }
-
-  // Sum over ranks 0..rank inclusive.
-  Moments prefix(std::int64_t rank) const {
-    Moments sum;
-    for (std::int64_t i = rank + 1; i > 0; i -= i & -i) sum.add(nodes_[i]);
-    return sum;
-  }
-
- private:
-  std::vector<Moments> nodes_;
-};
+  return lower;
+}
 
 // Weighted-centred copy of v; distances do not change and the prefix-sum formulas lose
 // fewer digits when the values sit around zero.
@@ -99,60 +100,69 @@ DcovStats dcov_stats_1d(const double* x_in, const double* y_in, const double* we
   const std::vector<double> x = centred(x_in, omega);
   const std::vector<double> y = centred(y_in, omega);
 
-  // The two sorts and the row sums are independent, so two threads can share them; each part is
-  // the same serial computation whatever the thread count, so the result does not change with it.
-  std::vector<std::int64_t> order_x, order_y;
-  std::vector<double> row_a(static_cast<std::size_t>(n)), row_b(static_cast<std::size_t>(n));
-#ifdef JETFEAT_HAVE_OPENMP
-#pragma omp parallel sections num_threads(std::min(resolve_threads(n_threads), 2))
-#endif
+  // Events in increasing x; ties are broken by index so the order is reproducible.
+  std::vector<Item> items(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) items[i] = Item{y[i], x[i], omega[i], i};
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return a.x < b.x || (a.x == b.x && a.index < b.index);
+  });
+  std::vector<std::int64_t> order_x(static_cast<std::size_t>(n));
+  for (std::int64_t r = 0; r < n; ++r) order_x[r] = items[r].index;
+
+  // S1 = sum_ij omega_i omega_j |x_i - x_j| |y_i - y_j|. For i after j in x order, x_i - x_j >= 0,
+  // and the pair contributes (x_i - x_j)(y_i - y_j) when y_j <= y_i ("lower", L) and minus that
+  // otherwise, so the sum over j before i is 2 L - (all j before i). Ties in x or y contribute zero
+  // on either side. The all-before part comes from prefix sums in x order.
+  long double all_before = 0.0L;
   {
-#ifdef JETFEAT_HAVE_OPENMP
-#pragma omp section
-#endif
-    {
-      order_x = argsort(x);
-      weighted_abs_row_sums(x, order_x, omega, row_a);
-    }
-#ifdef JETFEAT_HAVE_OPENMP
-#pragma omp section
-#endif
-    {
-      order_y = argsort(y);
-      weighted_abs_row_sums(y, order_y, omega, row_b);
+    long double sw = 0.0L, swx = 0.0L, swy = 0.0L, swxy = 0.0L;
+    for (const Item& item : items) {
+      const long double w = item.w, xi = item.x, yi = item.y;
+      all_before += w * (xi * yi * sw - xi * swy - yi * swx + swxy);
+      sw += w;
+      swx += w * xi;
+      swy += w * yi;
+      swxy += w * xi * yi;
     }
   }
-  (void)n_threads;
 
-  std::vector<std::int64_t> rank_y(static_cast<std::size_t>(n));
-  for (std::int64_t r = 0; r < n; ++r) rank_y[order_y[r]] = r;
-
-  // sum_ij omega_i omega_j |x_i - x_j| |y_i - y_j|. Visit events in increasing x, so x_i - x_j >= 0
-  // for every earlier j. Earlier events with y_j <= y_i (the tree prefix, L) contribute
-  // (x_i - x_j)(y_i - y_j), the others (G) its negative: L - G = 2 L - (L + G). Ties in x or y
-  // contribute zero on either side.
-  FenwickTree tree(n);
-  Moments all_before;
-  double pair_sum = 0.0;
-  for (std::int64_t i : order_x) {
-    const double xi = x[i];
-    const double yi = y[i];
-    const Moments low = tree.prefix(rank_y[i]);
-    const double lower = xi * yi * low.w - xi * low.wy - yi * low.wx + low.wxy;
-    const double all = xi * yi * all_before.w - xi * all_before.wy - yi * all_before.wx +
-                       all_before.wxy;
-    pair_sum += omega[i] * (2.0 * lower - all);
-
-    const Moments mine{omega[i], omega[i] * xi, omega[i] * yi, omega[i] * xi * yi};
-    tree.add(rank_y[i], mine);
-    all_before.add(mine);
+  // L from a bottom-up merge sort by y over the x order (the merge-sort scheme of Chaudhuri and
+  // Hu): each merge adds the pairs crossing its two runs. Runs of one level are merged by
+  // different threads into their own slot of `partial`, and the slots are summed in order, so the
+  // result does not depend on the thread count.
+  const int threads = resolve_threads(n_threads);
+  std::vector<Item> buffer(static_cast<std::size_t>(n));
+  long double lower = 0.0L;
+  for (std::int64_t width = 1; width < n; width *= 2) {
+    const std::int64_t n_merges = (n + 2 * width - 1) / (2 * width);
+    std::vector<long double> partial(static_cast<std::size_t>(n_merges));
+#ifdef JETFEAT_HAVE_OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads) if (n_merges > 1 && n > 65536)
+#endif
+    for (std::int64_t m = 0; m < n_merges; ++m) {
+      const std::int64_t lo = m * 2 * width;
+      const std::int64_t mid = std::min(lo + width, n);
+      const std::int64_t hi = std::min(lo + 2 * width, n);
+      partial[m] = merge_runs(items, buffer, lo, mid, hi);
+    }
+    for (long double value : partial) lower += value;
+    items.swap(buffer);
   }
-  pair_sum *= 2.0;  // ordered pairs (i, j) and (j, i)
+  (void)threads;
+
+  // The merge sort leaves the events in increasing y (stable, so ties stay in x order).
+  std::vector<std::int64_t> order_y(static_cast<std::size_t>(n));
+  for (std::int64_t r = 0; r < n; ++r) order_y[r] = items[r].index;
+  std::vector<double> row_a(static_cast<std::size_t>(n)), row_b(static_cast<std::size_t>(n));
+  weighted_abs_row_sums(x, order_x, omega, row_a);
+  weighted_abs_row_sums(y, order_y, omega, row_b);
+  const long double pair_sum = 2.0L * lower - all_before;
 
   // sum_ij omega_i omega_j (x_i - x_j)^2 = 2 sum_i omega_i x_i^2 for weighted-centred x.
   const double sum_a2 = 2.0 * weighted_sum_sq(x, omega);
   const double sum_b2 = 2.0 * weighted_sum_sq(y, omega);
-  return detail::combine(pair_sum, sum_a2, sum_b2, row_a, row_b, omega);
+  // Times 2 for the ordered pairs (i, j) and (j, i).
+  return detail::combine(static_cast<double>(2.0L * pair_sum), sum_a2, sum_b2, row_a, row_b, omega);
 }
 
 DcovStats dcov_stats_1d_binary(const double* x_in, const std::uint8_t* label,
@@ -170,34 +180,45 @@ DcovStats dcov_stats_1d_binary(const double* x_in, const std::uint8_t* label,
     total_wx[label[i]] += omega[i] * x[i];
   }
 
-  // Distances from each event to class 0 and to class 1, from per-class prefix sums; W_ab are the
-  // weighted pair sums between class a and class b (ordered pairs).
-  double below_w[2] = {0.0, 0.0};
-  double below_wx[2] = {0.0, 0.0};
-  std::vector<double> row(static_cast<std::size_t>(n));
-  double w11 = 0.0, w10 = 0.0, w00 = 0.0;
-  for (std::int64_t i : order) {
-    double to_class[2];
-    for (int c = 0; c < 2; ++c) {
-      to_class[c] = (x[i] * below_w[c] - below_wx[c]) +
-                    ((total_wx[c] - below_wx[c]) - x[i] * (total_w[c] - below_w[c]));
-    }
-    row[i] = to_class[0] + to_class[1];
-    if (label[i]) {
-      w11 += omega[i] * to_class[1];
-      w10 += omega[i] * to_class[0];
-    } else {
-      w00 += omega[i] * to_class[0];
-    }
-    below_w[label[i]] += omega[i];
-    below_wx[label[i]] += omega[i] * x[i];
-  }
-
+  // Distances from each event to class 0 and to class 1 from per-class prefix sums, for the row
+  // means of x. The energy distance uses the 1-D identity E = 2 integral (F_1(t) - F_0(t))^2 dt
+  // with the weighted class CDFs: a sum of non-negative terms, free of the cancellation in
+  // 2 M_10 - M_11 - M_00 that costs digits when the classes are alike.
   const double p = total_w[1];
   const double q = total_w[0];
-  DcovStats stats = detail::binary_stats(w11, w10, w00, p, q, 2.0 * weighted_sum_sq(x, omega),
-                                         row, omega);
-  *energy_distance = detail::energy_from_pair_sums(w11, w10, w00, p, q);
+  detail::CompensatedSum below_w[2], below_wx[2], cdf_difference, energy;
+  std::vector<double> row(static_cast<std::size_t>(n));
+  double previous_x = 0.0;
+  for (std::int64_t r = 0; r < n; ++r) {
+    const std::int64_t i = order[r];
+    if (r > 0) {
+      const double gap = x[i] - previous_x;
+      const double d = cdf_difference.value();
+      energy.add(d * d * gap);
+    }
+    double to_class[2];
+    for (int c = 0; c < 2; ++c) {
+      const double bw = below_w[c].value();
+      const double bwx = below_wx[c].value();
+      to_class[c] = (x[i] * bw - bwx) + ((total_wx[c] - bwx) - x[i] * (total_w[c] - bw));
+    }
+    row[i] = to_class[0] + to_class[1];
+    below_w[label[i]].add(omega[i]);
+    below_wx[label[i]].add(omega[i] * x[i]);
+    cdf_difference.add(label[i] ? omega[i] / p : -omega[i] / q);
+    previous_x = x[i];
+  }
+
+  DcovStats stats;
+  if (p > 0.0 && q > 0.0) {
+    *energy_distance = 2.0 * energy.value();
+    stats = detail::binary_stats(0.0, 0.0, 0.0, p, q, 2.0 * weighted_sum_sq(x, omega), row, omega);
+    stats.covariance_xy_sqr = 2.0 * p * p * q * q * *energy_distance;
+  } else {
+    // One class only: the label is constant, so dCov^2 = dVar^2(label) = 0.
+    *energy_distance = 0.0;
+    stats = detail::binary_stats(0.0, 0.0, 0.0, p, q, 2.0 * weighted_sum_sq(x, omega), row, omega);
+  }
   *label_fraction = p;
   return stats;
 }

@@ -8,6 +8,7 @@
 
 #include "disco/dcor.hpp"
 #include "disco/detail.hpp"
+#include "disco/simd.hpp"
 #include "parallel.hpp"
 
 namespace jetfeat::disco {
@@ -93,11 +94,13 @@ DcovStats dcov_stats_pairwise(const double* x, std::int64_t kx, const double* y,
         const std::int64_t j1 = std::min(n, j0 + kChunk);
         squared_distances(xt.data(), n, kx, i, j0, j1, da.data());
         squared_distances(yt.data(), n, ky, i, j0, j1, db.data());
+        detail::sqrt_in_place(da.data(), j1 - j0);
+        detail::sqrt_in_place(db.data(), j1 - j0);
         const double* w = omega.data() + j0;
 #pragma omp simd reduction(+ : sa, sb, sab)
         for (std::int64_t t = 0; t < j1 - j0; ++t) {
-          const double a = std::sqrt(da[t]);
-          const double b = std::sqrt(db[t]);
+          const double a = da[t];
+          const double b = db[t];
           sa += w[t] * a;
           sb += w[t] * b;
           sab += w[t] * a * b;
@@ -142,12 +145,13 @@ DcovStats dcov_stats_pairwise_binary(const double* x, std::int64_t kx, const std
       for (std::int64_t j0 = 0; j0 < n; j0 += kChunk) {
         const std::int64_t j1 = std::min(n, j0 + kChunk);
         squared_distances(xt.data(), n, kx, i, j0, j1, da.data());
+        detail::sqrt_in_place(da.data(), j1 - j0);
         const double* w = omega.data() + j0;
         const std::int64_t split = std::clamp(n1 - j0, std::int64_t{0}, j1 - j0);
 #pragma omp simd reduction(+ : s1)
-        for (std::int64_t t = 0; t < split; ++t) s1 += w[t] * std::sqrt(da[t]);
+        for (std::int64_t t = 0; t < split; ++t) s1 += w[t] * da[t];
 #pragma omp simd reduction(+ : s0)
-        for (std::int64_t t = split; t < j1 - j0; ++t) s0 += w[t] * std::sqrt(da[t]);
+        for (std::int64_t t = split; t < j1 - j0; ++t) s0 += w[t] * da[t];
       }
       to_1[i] = s1;
       to_0[i] = s0;

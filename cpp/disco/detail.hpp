@@ -1,6 +1,7 @@
 // Helpers shared by the distance-covariance kernels (internal to cpp/disco).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -10,6 +11,26 @@
 #include "disco/dcor.hpp"
 
 namespace jetfeat::disco::detail {
+
+// Neumaier (compensated) sum: the error stays near one rounding of the total instead of growing
+// with the number of terms, which matters where dCov^2 is a small difference of large sums.
+class CompensatedSum {
+ public:
+  void add(double value) {
+    const double t = sum_ + value;
+    if (std::abs(sum_) >= std::abs(value)) {
+      compensation_ += (sum_ - t) + value;
+    } else {
+      compensation_ += (value - t) + sum_;
+    }
+    sum_ = t;
+  }
+  double value() const { return sum_ + compensation_; }
+
+ private:
+  double sum_ = 0.0;
+  double compensation_ = 0.0;
+};
 
 // omega_i = w_i / sum(w); the binding has already checked that w is finite and non-negative.
 inline std::vector<double> normalised_weights(const double* weights, std::int64_t n) {
@@ -26,18 +47,18 @@ inline std::vector<double> normalised_weights(const double* weights, std::int64_
 inline DcovStats combine(double pair_sum, double sum_a2, double sum_b2,
                          const std::vector<double>& row_a, const std::vector<double>& row_b,
                          const std::vector<double>& omega) {
-  double mean_a = 0.0, mean_b = 0.0, aa = 0.0, bb = 0.0, ab = 0.0;
+  CompensatedSum mean_a, mean_b, aa, bb, ab;
   for (std::size_t i = 0; i < omega.size(); ++i) {
-    mean_a += omega[i] * row_a[i];
-    mean_b += omega[i] * row_b[i];
-    aa += omega[i] * row_a[i] * row_a[i];
-    bb += omega[i] * row_b[i] * row_b[i];
-    ab += omega[i] * row_a[i] * row_b[i];
+    mean_a.add(omega[i] * row_a[i]);
+    mean_b.add(omega[i] * row_b[i]);
+    aa.add(omega[i] * row_a[i] * row_a[i]);
+    bb.add(omega[i] * row_b[i] * row_b[i]);
+    ab.add(omega[i] * row_a[i] * row_b[i]);
   }
   DcovStats stats;
-  stats.covariance_xy_sqr = pair_sum - 2.0 * ab + mean_a * mean_b;
-  stats.variance_x_sqr = sum_a2 - 2.0 * aa + mean_a * mean_a;
-  stats.variance_y_sqr = sum_b2 - 2.0 * bb + mean_b * mean_b;
+  stats.covariance_xy_sqr = pair_sum - 2.0 * ab.value() + mean_a.value() * mean_b.value();
+  stats.variance_x_sqr = sum_a2 - 2.0 * aa.value() + mean_a.value() * mean_a.value();
+  stats.variance_y_sqr = sum_b2 - 2.0 * bb.value() + mean_b.value() * mean_b.value();
   return stats;
 }
 
@@ -48,14 +69,14 @@ inline DcovStats combine(double pair_sum, double sum_a2, double sum_b2,
 inline DcovStats binary_stats(double w11, double w10, double w00, double p, double q,
                               double sum_a2, const std::vector<double>& row_a,
                               const std::vector<double>& omega) {
-  double mean_a = 0.0, aa = 0.0;
+  CompensatedSum mean_a, aa;
   for (std::size_t i = 0; i < omega.size(); ++i) {
-    mean_a += omega[i] * row_a[i];
-    aa += omega[i] * row_a[i] * row_a[i];
+    mean_a.add(omega[i] * row_a[i]);
+    aa.add(omega[i] * row_a[i] * row_a[i]);
   }
   DcovStats stats;
   stats.covariance_xy_sqr = 4.0 * p * q * w10 - 2.0 * q * q * w11 - 2.0 * p * p * w00;
-  stats.variance_x_sqr = sum_a2 - 2.0 * aa + mean_a * mean_a;
+  stats.variance_x_sqr = sum_a2 - 2.0 * aa.value() + mean_a.value() * mean_a.value();
   stats.variance_y_sqr = 4.0 * p * p * q * q;
   return stats;
 }
@@ -80,6 +101,16 @@ inline std::int64_t class_order(const std::uint8_t* label, std::int64_t begin, s
   return n1;
 }
 
+// Divides v by max |v_i| (when not zero). Whitening ignores the scale of a column, and this keeps
+// the sums of squares finite for values such as 1e200 or 1e-200.
+inline void scale_to_unit_max(double* v, std::int64_t n) {
+  double largest = 0.0;
+  for (std::int64_t i = 0; i < n; ++i) largest = std::max(largest, std::abs(v[i]));
+  if (largest > 0.0) {
+    for (std::int64_t i = 0; i < n; ++i) v[i] /= largest;
+  }
+}
+
 // Orthonormalises the k columns of `cols` (column-major, k x n, already weighted-centred) in
 // order under <u, v> = sum_i omega_i u_i v_i, by modified Gram-Schmidt applied twice. Returns the
 // index of the first column that is constant or linearly dependent on the earlier ones, or -1.
@@ -87,6 +118,7 @@ inline std::int64_t orthonormalise(double* cols, std::int64_t n, std::int64_t k,
                                    const double* omega) {
   for (std::int64_t m = 0; m < k; ++m) {
     double* v = cols + m * n;
+    scale_to_unit_max(v, n);
     double original = 0.0;
     for (std::int64_t i = 0; i < n; ++i) original += omega[i] * v[i] * v[i];
 

@@ -102,7 +102,9 @@ def dcov_stats_pairwise_binary(
     x: NDArray[np.float64], label: NDArray[np.uint8], weights: NDArray[np.float64],
     n_threads: int,
 ) -> dict[str, float]: ...
-def whiten(x: NDArray[np.float64], weights: NDArray[np.float64], what: str) -> NDArray[np.float64]: ...
+def whiten(
+    x: NDArray[np.float64], weights: NDArray[np.float64], what: str
+) -> NDArray[np.float64]: ...
 def score_candidates(
     selected: NDArray[np.float64], candidates: NDArray[np.float64], y: NDArray[np.float64],
     weights: NDArray[np.float64], block_size: int, affine_invariant: bool, binary: bool,

@@ -11,11 +11,11 @@ x (n, p) and y (n, q) with Euclidean distances a_ij = |x_i - x_j| and b_ij = |y_
 where omega_i = w_i / sum(w) are the event weights (1/n without weights), abar_i =
 sum_j omega_j a_ij are weighted row means and abar = sum_i omega_i abar_i. Pairs are weighted
 w_i w_j and the centring uses the weighted means, as in the DisCo loss of Kasieczka and Shih
-(arXiv:2001.05310); with unit weights the definitions reduce to dcor's. dCor^2 is 0 when either
+(arXiv:2001.05310). With unit weights the definitions reduce to dcor's. dCor^2 is 0 when either
 variable is constant.
 
-Names say which power a function returns: ``distance_correlation`` is dCor,
-``distance_correlation_sqr`` is dCor^2, and ``score_candidates`` returns dCor^2.
+The function name gives the power it returns: ``distance_correlation`` returns dCor,
+``distance_correlation_sqr`` returns dCor^2, and ``score_candidates`` returns dCor^2.
 """
 
 from __future__ import annotations
@@ -49,16 +49,24 @@ _METHODS = ("auto", "fast", "pairwise")
 
 
 class DistanceStats(NamedTuple):
-    """Squared distance statistics of one pair of samples (V-statistics)."""
+    """Squared distance statistics of one pair of samples (V-statistics).
+
+    Attributes
+    ----------
+    covariance_xy : float
+        dCov^2(x, y).
+    correlation_xy : float
+        dCor^2(x, y), 0 when x or y is constant.
+    variance_x : float
+        dVar^2(x) = dCov^2(x, x).
+    variance_y : float
+        dVar^2(y) = dCov^2(y, y).
+    """
 
     covariance_xy: float
-    """dCov^2(x, y)."""
     correlation_xy: float
-    """dCor^2(x, y)."""
     variance_x: float
-    """dVar^2(x) = dCov^2(x, x)."""
     variance_y: float
-    """dVar^2(y) = dCov^2(y, y)."""
 
 
 # --- input checks -----------------------------------------------------------------------------
@@ -239,8 +247,8 @@ def distance_covariance_sqr(x, y, *, weights=None, method="auto", binary=None,
         values; True requires them and raises ValueError otherwise; False always takes the
         general path.
     n_jobs : int, default=None
-        Threads of the pairwise pass (the 1-D path uses at most two, one per sort): None means
-        1, -1 means all cores. The result is bitwise identical for any value.
+        Threads of the pairwise pass and of the 1-D merge sort (above 65,536 events): None
+        means 1, -1 means all cores. The result is bitwise identical for any value.
 
     Returns
     -------
@@ -250,9 +258,9 @@ def distance_covariance_sqr(x, y, *, weights=None, method="auto", binary=None,
 
     Notes
     -----
-    The 1-D path sorts x and y and gets sum_ij w_i w_j |x_i - x_j| |y_i - y_j| from a Fenwick
-    tree of weighted moments over the ranks of y, visited in increasing x: O(n log n) time,
-    O(n) memory (the dominance-sum idea of Huo and Szekely). With a 0/1 label y the statistics
+    The 1-D path sorts the events by x, then merge-sorts them by y while summing weighted
+    moments of the dominated events, which gives sum_ij w_i w_j |x_i - x_j| |y_i - y_j| in
+    O(n log n) time and O(n) memory (refs. [2], [4]). With a 0/1 label y the statistics
     follow from the energy distance E between the two classes, dCov^2 = 2 p^2 q^2 E and
     dVar^2(y) = 4 p^2 q^2 with class fractions p, q, so dCor^2 = p q E / dVar(x); for 1-D x this
     needs one sort. The pairwise path keeps only row sums of the distance matrices.
@@ -265,6 +273,8 @@ def distance_covariance_sqr(x, y, *, weights=None, method="auto", binary=None,
        (2016) 435, arXiv:1410.1503.
     .. [3] G. Kasieczka, D. Shih, "Robust jet classifiers through distance correlation",
        Phys. Rev. Lett. 125 (2020) 122001, arXiv:2001.05310.
+    .. [4] A. Chaudhuri, W. Hu, "A fast algorithm for computing distance correlation",
+       Comput. Stat. Data Anal. 135 (2019) 15, arXiv:1810.11332.
     """
     return float(_stats(x, y, weights, method, binary, n_jobs)["covariance_xy_sqr"])
 
@@ -291,8 +301,8 @@ def distance_covariance(x, y, *, weights=None, method="auto", binary=None,
         values; True requires them and raises ValueError otherwise; False always takes the
         general path.
     n_jobs : int, default=None
-        Threads of the pairwise pass (the 1-D path uses at most two, one per sort): None means
-        1, -1 means all cores. The result is bitwise identical for any value.
+        Threads of the pairwise pass and of the 1-D merge sort (above 65,536 events): None
+        means 1, -1 means all cores. The result is bitwise identical for any value.
 
     Returns
     -------
@@ -334,8 +344,8 @@ def distance_correlation_sqr(x, y, *, weights=None, method="auto", binary=None,
         values; True requires them and raises ValueError otherwise; False always takes the
         general path.
     n_jobs : int, default=None
-        Threads of the pairwise pass (the 1-D path uses at most two, one per sort): None means
-        1, -1 means all cores. The result is bitwise identical for any value.
+        Threads of the pairwise pass and of the 1-D merge sort (above 65,536 events): None
+        means 1, -1 means all cores. The result is bitwise identical for any value.
 
     Returns
     -------
@@ -344,9 +354,9 @@ def distance_correlation_sqr(x, y, *, weights=None, method="auto", binary=None,
 
     Notes
     -----
-    The 1-D path sorts x and y and gets sum_ij w_i w_j |x_i - x_j| |y_i - y_j| from a Fenwick
-    tree of weighted moments over the ranks of y, visited in increasing x: O(n log n) time,
-    O(n) memory (the dominance-sum idea of Huo and Szekely). With a 0/1 label y the statistics
+    The 1-D path sorts the events by x, then merge-sorts them by y while summing weighted
+    moments of the dominated events, which gives sum_ij w_i w_j |x_i - x_j| |y_i - y_j| in
+    O(n log n) time and O(n) memory (refs. [2], [4]). With a 0/1 label y the statistics
     follow from the energy distance E between the two classes, dCov^2 = 2 p^2 q^2 E and
     dVar^2(y) = 4 p^2 q^2 with class fractions p, q, so dCor^2 = p q E / dVar(x); for 1-D x this
     needs one sort. The pairwise path keeps only row sums of the distance matrices.
@@ -359,6 +369,8 @@ def distance_correlation_sqr(x, y, *, weights=None, method="auto", binary=None,
        (2016) 435, arXiv:1410.1503.
     .. [3] G. Kasieczka, D. Shih, "Robust jet classifiers through distance correlation",
        Phys. Rev. Lett. 125 (2020) 122001, arXiv:2001.05310.
+    .. [4] A. Chaudhuri, W. Hu, "A fast algorithm for computing distance correlation",
+       Comput. Stat. Data Anal. 135 (2019) 15, arXiv:1810.11332.
 
     Examples
     --------
@@ -392,8 +404,8 @@ def distance_correlation(x, y, *, weights=None, method="auto", binary=None,
         values; True requires them and raises ValueError otherwise; False always takes the
         general path.
     n_jobs : int, default=None
-        Threads of the pairwise pass (the 1-D path uses at most two, one per sort): None means
-        1, -1 means all cores. The result is bitwise identical for any value.
+        Threads of the pairwise pass and of the 1-D merge sort (above 65,536 events): None
+        means 1, -1 means all cores. The result is bitwise identical for any value.
 
     Returns
     -------
@@ -431,8 +443,8 @@ def distance_stats_sqr(x, y, *, weights=None, method="auto", binary=None,
         values; True requires them and raises ValueError otherwise; False always takes the
         general path.
     n_jobs : int, default=None
-        Threads of the pairwise pass (the 1-D path uses at most two, one per sort): None means
-        1, -1 means all cores. The result is bitwise identical for any value.
+        Threads of the pairwise pass and of the 1-D merge sort (above 65,536 events): None
+        means 1, -1 means all cores. The result is bitwise identical for any value.
 
     Returns
     -------
@@ -484,8 +496,8 @@ def distance_correlation_af_inv_sqr(x, y, *, weights=None, method="auto", binary
         values; True requires them and raises ValueError otherwise; False always takes the
         general path.
     n_jobs : int, default=None
-        Threads of the pairwise pass (the 1-D path uses at most two, one per sort): None means
-        1, -1 means all cores. The result is bitwise identical for any value.
+        Threads of the pairwise pass and of the 1-D merge sort (above 65,536 events): None
+        means 1, -1 means all cores. The result is bitwise identical for any value.
 
     Returns
     -------
@@ -502,9 +514,9 @@ def distance_correlation_af_inv_sqr(x, y, *, weights=None, method="auto", binary
     Notes
     -----
     Whitening orthonormalises the columns in order (Gram-Schmidt under the weighted inner
-    product), which is Cholesky whitening; distances, and hence dCor, are the same for any
-    whitening matrix up to an orthogonal transformation, including the symmetric inverse square
-    root used by dcor.
+    product), which is Cholesky whitening. Whitening matrices differ only by an orthogonal
+    transformation, which leaves distances and hence dCor unchanged, so the result equals
+    dcor's, which uses the symmetric inverse square root.
 
     References
     ----------
@@ -540,8 +552,8 @@ def distance_correlation_af_inv(x, y, *, weights=None, method="auto", binary=Non
         values; True requires them and raises ValueError otherwise; False always takes the
         general path.
     n_jobs : int, default=None
-        Threads of the pairwise pass (the 1-D path uses at most two, one per sort): None means
-        1, -1 means all cores. The result is bitwise identical for any value.
+        Threads of the pairwise pass and of the 1-D merge sort (above 65,536 events): None
+        means 1, -1 means all cores. The result is bitwise identical for any value.
 
     Returns
     -------
@@ -600,8 +612,8 @@ def energy_distance(x, y, *, weights_x=None, weights_y=None, n_jobs=None) -> flo
     w_x = _as_weights(weights_x, x.shape[0], "weights_x")
     w_y = _as_weights(weights_y, y.shape[0], "weights_y")
 
-    # Each sample's weights are normalised on their own, so the two samples count as equals
-    # whatever their sizes; the labels mark which sample an event came from.
+    # Each sample's weights are normalised on their own, so both samples count equally whatever
+    # their sizes. The labels mark which sample an event came from.
     joined = np.concatenate([x, y])
     labels = np.concatenate([np.ones(x.shape[0], np.uint8), np.zeros(y.shape[0], np.uint8)])
     w = np.concatenate([w_x / w_x.sum(), w_y / w_y.sum()])
@@ -636,8 +648,8 @@ def score_candidates(selected, candidates, y, *, weights=None, block_size=2048,
         Non-negative event weights, normalised within each block.
     block_size : int, default=2048
         Minimum events per block. The n events are cut into n // block_size contiguous blocks
-        of near-equal size (as ``numpy.array_split``), so every event is used: the remainder of
-        n / block_size spreads over the blocks and no block exceeds 2 * block_size - 1 events.
+        of near-equal size (as ``numpy.array_split``), so every event is used. The remainder of
+        n / block_size spreads over the blocks, and no block exceeds 2 * block_size - 1 events.
     affine_invariant : bool, default=True
         Whiten [selected, c] with its weighted covariance in each block (as
         ``dcor.distance_correlation_af_inv_sqr``); False uses the raw feature values.
@@ -702,7 +714,9 @@ def score_candidates(selected, candidates, y, *, weights=None, block_size=2048,
             selected_array = _as_samples(selected, "selected")
     y_array = _as_samples(y, "y")
     if y_array.shape[1] != 1:
-        raise ValueError(f"y must be 1-D (one label or target per event), got shape {y_array.shape}")
+        raise ValueError(
+            f"y must be 1-D (one label or target per event), got shape {y_array.shape}"
+        )
     _check_same_length(n, selected_array.shape[0], "candidates", "selected")
     _check_same_length(n, y_array.shape[0], "candidates", "y")
     if n < block_size:
