@@ -82,6 +82,8 @@ def test_summarize_runs():
     assert summary["r30"]["std"] == pytest.approx(math.sqrt(2.0))
     assert summary["r50"]["value"] == 5.0
     assert math.isnan(summary["r50"]["std"])
+    assert summary["r50"]["n_infinite"] == 1
+    assert summary["r30"]["n_infinite"] == 0
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ SMALL_POOL = {
     "efp": [{"specs": [[(0, 1)], [(0, 1), (1, 2)], [(0, 1), (1, 2), (0, 2)], [(0, 1), (0, 1)]],
              "kappas": [0.5, 1.0], "betas": [0.5, 1.0, 2.0]}],
 }
-# Top and QCD jets separate so well that few jets land in (0.3, 0.7); a wider window keeps
+# Top and QCD jets separate so well that few jets land in (0.3, 0.7), so a wider window keeps
 # the confusion set large enough on a small sample.
 FAST = {"n_features": 3, "window": (0.05, 0.95), "block_size": 64, "n_seeds": 2, "n_bootstrap": 20, "standard": None}
 
@@ -54,12 +54,13 @@ def test_metrics_json_structure(small_run):
     assert set(stored["models"]) == expected_models
     for name, result in stored["models"].items():
         for metric in ("auc", "accuracy", "r30", "r50"):
-            assert set(result["test"][metric]) == {"value", "std_seeds", "std_bootstrap"}
+            assert set(result["test"][metric]) == {"value", "std_seeds", "std_bootstrap",
+                                                    "n_infinite_seeds"}
         assert 0.5 < result["test"]["auc"]["value"] <= 1.0, name
         assert result["n_parameters"] > 0
     assert stored["models"]["DisCo-FFS"]["n_features"] == 5
     assert stored["models"]["random"]["n_features"] == 5
-    # 180 background test jets are far too few for a trustworthy R30; the report says so.
+    # 180 background test jets are far too few for a trustworthy R30, and the notes state it.
     assert any("R30" in note for note in stored["notes"])
 
 
@@ -103,7 +104,11 @@ def test_cli_run_from_extracted_features(pythia_sample, tmp_path, capsys):
 def test_describe_feature():
     assert describe_feature("jet_mass") == "jet mass [GeV]"
     text = describe_feature("efp_d2_01-12_k0.5_b2")
-    assert "kappa=0.5" in text and "beta=2" in text and "3 vertices" in text
+    assert "kappa=0.5" in text
+    assert "beta=2" in text
+    assert "3 vertices" in text
+    assert "constituent multiplicity" in describe_feature("efp_d0_0_k0_b0.5")
+    assert describe_feature("tau21_beta1").startswith("N-subjettiness")
 
 
 def test_bad_input(tmp_path):

@@ -14,7 +14,8 @@ def test_roc_plot_axes(rng, tmp_path):
     assert [line.get_label() for line in ax.get_lines()][:2] == ["good", "weak"]
     # The plotted curve is 1/eps_B against eps_S, so it falls with eps_S.
     x, r = ax.get_lines()[0].get_data()
-    assert x[0] < x[-1] and r[0] > r[-1]
+    assert x[0] < x[-1]
+    assert r[0] > r[-1]
     assert r[-1] == pytest.approx(1.0)
 
 
@@ -37,7 +38,8 @@ def test_selected_efps_drawn(tmp_path):
     figure = plots.plot_selected_efps(names, tmp_path / "g.png", scores={names[1]: 0.25})
     assert (tmp_path / "g.png").is_file()
     assert len(figure.axes) == 2
-    assert "0.5" in figure.axes[0].get_title() and "DisCo 0.250" in figure.axes[0].get_title()
+    assert "0.5" in figure.axes[0].get_title()
+    assert "DisCo 0.250" in figure.axes[0].get_title()
     assert "-1" in figure.axes[1].get_title()
 
 

@@ -80,10 +80,12 @@ def test_numpy_scores_degenerate_candidates(rng):
                                   y + rng.normal(size=n)])
     got = score_candidates_numpy(selected, candidates, y, block_size=n)
     assert np.isfinite(got).all()
-    assert got[0] == 0.0 and got[1] == 0.0 and got[2] > 0
+    assert got[0] == 0.0  # constant column
+    assert got[1] == 0.0  # linear combination of the selected columns
+    assert got[2] > 0
 
 
-# -- selector: known answers -----------------------------------------------------------------
+# -- selector: known results -----------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_informative_feature_picked_first(seed):
@@ -232,3 +234,33 @@ def test_float32_overflow_column_excluded():
     selector = fast_selector(n_features=1).fit(X, y)
     assert selector.excluded_features_["huge"].startswith("outside the float32 range")
     assert selector.selected_features_[-1] == "informative"
+
+
+def test_numpy_scores_match_compiled(rng):
+    from jetfeat.disco import score_candidates
+
+    n = 600
+    y = rng.integers(0, 2, n).astype(float)
+    selected = rng.normal(size=(n, 2)) + y[:, None]
+    candidates = rng.normal(size=(n, 6)) + 0.5 * y[:, None] * np.arange(6)
+    weights = rng.uniform(0.5, 2.0, n)
+    np.testing.assert_allclose(
+        score_candidates_numpy(selected, candidates, y, weights, block_size=200),
+        score_candidates(selected, candidates, y, weights=weights, block_size=200), rtol=1e-10)
+
+
+def test_weighted_fit_selects_informative():
+    X, y = toy_pool(19)
+    weights = np.random.default_rng(19).uniform(0.5, 2.0, len(y))
+    selector = fast_selector(n_features=1).fit(X, y, sample_weight=weights)
+    assert selector.selected_features_[-1] == "informative"
+    with pytest.raises(ValueError, match="sample_weight"):
+        fast_selector().fit(X, y, sample_weight=-weights)
+
+
+def test_no_candidates_left_stops():
+    X, y = toy_pool(20)
+    X = X[["m", "pt", "informative"]]
+    with pytest.warns(SelectionWarning, match="no candidates left"):
+        selector = fast_selector(n_features=3).fit(X, y)
+    assert selector.selected_features_ == ["m", "pt", "informative"]

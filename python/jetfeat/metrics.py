@@ -104,8 +104,8 @@ def roc_curve(y_true, y_score, sample_weight=None):
 
     y, score, weight = _check_inputs(y_true, y_score, sample_weight)
 
-    # drop_intermediate=False keeps every threshold so the interpolation below sees the full
-    # staircase, not a thinned one.
+    # drop_intermediate=False keeps every threshold, so the interpolation of eps_B works on the
+    # full staircase rather than a thinned one.
     eps_b, eps_s, thresholds = sk_roc_curve(y, score, sample_weight=weight,
                                             drop_intermediate=False)
     return eps_s, eps_b, thresholds
@@ -272,15 +272,16 @@ def summarize_runs(runs: list[dict]) -> dict:
     -------
     dict
         For each of ``auc``, ``accuracy``, ``r30`` and ``r50``: ``{"value": mean, "std":
-        standard deviation with ddof=1 (nan for one run)}``; infinite rejections are left out.
+        standard deviation with ddof=1 (nan for one run), "n_infinite": runs left out because
+        the value was infinite}``. The mean is inf when every run is infinite.
     """
     if not runs:
         raise ValueError("summarize_runs needs at least one run")
     result = {}
     for name in ("auc", "accuracy", "r30", "r50"):
         values = np.array([run[name] for run in runs], dtype=np.float64)
-        values = values[np.isfinite(values)]
-        mean = float(values.mean()) if values.size else math.inf
-        std = float(values.std(ddof=1)) if values.size > 1 else math.nan
-        result[name] = {"value": mean, "std": std}
+        finite = values[np.isfinite(values)]
+        mean = float(finite.mean()) if finite.size else math.inf
+        std = float(finite.std(ddof=1)) if finite.size > 1 else math.nan
+        result[name] = {"value": mean, "std": std, "n_infinite": int(values.size - finite.size)}
     return result

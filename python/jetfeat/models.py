@@ -183,9 +183,10 @@ class Tagger:
         feature_names : list of str, default=None
             Column names for a plain array; default ``x0, x1, ...``.
         X_val, y_val : array_like, default=None
-            Validation set for XGBoost early stopping (best iteration by validation log
-            loss). Without it XGBoost trains all ``n_estimators`` trees. The scikit-learn
-            models split their own validation set from ``X`` when early stopping is on.
+            Validation set for early stopping by validation log loss: XGBoost keeps its best
+            iteration and the MLP the weights of its best epoch. Without it XGBoost trains all
+            ``n_estimators`` trees, and the MLP and ``"gbdt"`` split their own validation set
+            from ``X`` (scikit-learn's early stopping, which for the MLP tracks accuracy).
 
         Returns
         -------
@@ -223,6 +224,10 @@ class Tagger:
             else:
                 estimator.set_params(early_stopping_rounds=None)
             estimator.fit(self._frame(X, safe), y, **fit_kwargs)
+        elif self.model == "mlp" and X_val is not None:
+            X_val, _ = _as_matrix(X_val, names)
+            y_val = _check_labels(y_val, X_val.shape[0])
+            _fit_mlp_best_validation_loss(estimator, X, y, sample_weight, X_val, y_val)
         elif self.model == "logistic" or self.model == "mlp":
             # Pipelines route sample weights by step name; MLPClassifier takes none before
             # scikit-learn 1.7, so weights are only passed when given.
@@ -363,6 +368,40 @@ class Tagger:
                 estimator = pickle.load(stream)
         tagger.estimator_ = estimator
         return tagger
+
+
+def _fit_mlp_best_validation_loss(pipeline, X, y, sample_weight, X_val, y_val):
+    """Train the scaler + MLP pipeline epoch by epoch and keep the best validation-loss weights.
+
+    scikit-learn's own early stopping scores a split of the training data by accuracy; DisCo-FFS
+    selects the network by validation loss, so the epochs run through ``partial_fit`` here.
+    Training stops after ``n_iter_no_change`` epochs without improvement or at ``max_iter``.
+    """
+    import copy
+
+    from sklearn.metrics import log_loss
+
+    scaler, network = pipeline.steps[0][1], pipeline.steps[-1][1]
+    patience, max_epochs = network.n_iter_no_change, network.max_iter
+    network.set_params(early_stopping=False)
+    X_scaled = scaler.fit_transform(X)
+    X_val_scaled = scaler.transform(X_val)
+    weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+
+    best_loss, best_state, stale = np.inf, None, 0
+    for epoch in range(max_epochs):
+        network.partial_fit(X_scaled, y, classes=np.array([0, 1]), **weights)
+        loss = log_loss(y_val, network.predict_proba(X_val_scaled)[:, 1], labels=[0, 1])
+        if loss < best_loss:
+            best_loss, stale = loss, 0
+            best_state = (copy.deepcopy(network.coefs_), copy.deepcopy(network.intercepts_))
+        else:
+            stale += 1
+            if stale >= patience:
+                break
+    network.coefs_, network.intercepts_ = best_state
+    logger.debug("MLP stopped after %d epochs, best validation log loss %.4f", epoch + 1,
+                 best_loss)
 
 
 def _jsonable(params: dict) -> dict:

@@ -74,6 +74,10 @@ def describe_feature(name: str) -> str:
             kappa, beta = efp_parameters(name)
         except (ImportError, ValueError):
             return "energy flow polynomial"
+        if not edges:
+            # The single-vertex graph is sum_i z_i^kappa; at kappa = 0 it counts constituents.
+            meaning = "constituent multiplicity" if kappa == 0 else f"sum of z_i^{kappa:g}"
+            return f"EFP, 1 vertex, 0 edges ({meaning}), kappa={kappa:g}"
         n_vertices = len({v for edge in edges for v in edge})
         return (f"EFP, {n_vertices} vertices, {len(edges)} edges {edges}, kappa={kappa:g}, "
                 f"beta={beta:g}")
@@ -170,6 +174,7 @@ def _train_and_test(X, names, labels, weights, split, *, model, n_seeds, n_boots
             "value": spread[metric]["value"],
             "std_seeds": spread[metric]["std"],
             "std_bootstrap": bootstrap[metric]["std"],
+            "n_infinite_seeds": spread[metric]["n_infinite"],
         }
     result["test"]["n_background_passing_r30"] = runs[0]["n_background_passing_r30"]
     result["test"]["r30_reliable"] = bool(runs[0]["r30_reliable"])
@@ -184,6 +189,8 @@ def _drop_unusable(table, model, loop_classifier):
     finite = np.isfinite(matrix).all(axis=0)
     uses_xgboost = "xgboost" in (model, loop_classifier)
     in_range = fits_float32(matrix) if uses_xgboost else np.ones(len(table), dtype=bool)
+    # NOTE: kappa = -1 EFPs of jets with very soft constituents exceed float32, so on such
+    # samples the published pool loses those columns; a log transform could keep them.
     dropped = {}
     for index, name in enumerate(table.names):
         if not finite[index]:
@@ -431,6 +438,9 @@ def _format_metric(entry, digits):
         parts.append(f"± {std:.{digits}f} (seeds)")
     if math.isfinite(boot):
         parts.append(f"± {boot:.{digits}f} (stat)")
+    if entry.get("n_infinite_seeds"):
+        # Seeds where no background jet passed are left out of the mean, so their count is shown.
+        parts.append(f"[inf for {entry['n_infinite_seeds']} seed(s)]")
     return " ".join(parts)
 
 

@@ -100,10 +100,10 @@ def score_candidates_numpy(selected, candidates, y, weights=None, *, block_size=
     """Score candidates by the squared distance correlation of [selected + candidate] with y.
 
     dCor^2(X, y) = dCov^2(X, y) / sqrt(dVar^2(X) dVar^2(y)) with the weighted V-statistic
-    estimator (Szekely, Rizzo, Bakirov 2007, arXiv:0803.4101), where X is the selected columns
-    with one candidate appended. With ``affine_invariant=True``, X is whitened by its weighted
-    covariance in each block first (Szekely and Rizzo's affinely invariant version), so the
-    score does not depend on the units or linear mixing of the features.
+    estimator (Szekely, Rizzo, Bakirov, Ann. Statist. 35 (2007) 2769). X is the selected
+    columns with one candidate appended. With ``affine_invariant=True``, X is first whitened by
+    its weighted covariance in each block (Szekely and Rizzo's affinely invariant version), so
+    the score does not depend on the units or linear mixing of the features.
 
     Parameters
     ----------
@@ -248,7 +248,7 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
     classifier : {"xgboost", "mlp"} or estimator, default="xgboost"
         Loop classifier. ``"xgboost"``: hist trees with early stopping on the validation
         split. ``"mlp"``: the published network, two hidden layers of 32, Adam 1e-3, batch 512,
-        robust scaling, early stopping. An estimator with ``predict_proba`` is cloned and
+        robust scaling, weights of the epoch with the lowest validation log loss. An estimator with ``predict_proba`` is cloned and
         trained on the training split.
     window : tuple of float, default=(0.3, 0.7)
         Open interval of classifier scores that defines the confusion set.
@@ -420,10 +420,7 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
     def _train_loop_classifier(self, X_train, y_train, w_train, X_val, y_val, seed):
         if isinstance(self.classifier, str):
             tagger = Tagger(self.classifier, random_state=seed, n_jobs=self.n_jobs)
-            if self.classifier == "xgboost":
-                tagger.fit(X_train, y_train, sample_weight=w_train, X_val=X_val, y_val=y_val)
-            else:
-                tagger.fit(X_train, y_train, sample_weight=w_train)
+            tagger.fit(X_train, y_train, sample_weight=w_train, X_val=X_val, y_val=y_val)
             return tagger.predict_proba
         estimator = clone(self.classifier)
         if w_train is None:
