@@ -51,6 +51,9 @@ _DESCRIPTIONS = {
     "jet_pt": "jet pT [GeV]",
     "m": "jet mass [GeV]",
     "pt": "jet pT [GeV]",
+    "pT": "jet pT [GeV]",
+    "eta": "jet pseudorapidity",
+    "multiplicity": "constituent multiplicity",
 }
 _PREFIX_DESCRIPTIONS = (
     ("tau", "N-subjettiness ratio or tau_N"),
