@@ -541,7 +541,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--features", default=None, metavar="DIR",
                         help="output directory of `jetfeat extract` to use as the pool instead "
                              "of extracting one")
-    parser.add_argument("--n-features", type=int, default=10,
+    parser.add_argument("--n-features", type=int, default=10, metavar="N",
                         help="features DisCo-FFS adds to jet mass and pT (default: 10)")
     parser.add_argument("--out", default="jetfeat-run", metavar="DIR",
                         help="report folder (default: jetfeat-run)")
@@ -558,15 +558,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar=("LOW", "HIGH"),
                         help="loop-classifier scores that define the confusion set "
                              "(default: 0.3 0.7)")
-    parser.add_argument("--block-size", type=int, default=2048,
+    parser.add_argument("--block-size", type=int, default=2048, metavar="N",
                         help="confusion events per distance-correlation block (default: 2048)")
-    parser.add_argument("--max-jets", type=int, default=None,
+    parser.add_argument("--max-jets", type=int, default=None, metavar="N",
                         help="use a random subset of this many jets")
-    parser.add_argument("--seeds", type=int, default=3,
+    parser.add_argument("--seeds", type=int, default=3, metavar="N",
                         help="retrainings per tagger for the seed spread (default: 3)")
     parser.add_argument("--no-baselines", action="store_true",
                         help="train only the DisCo-FFS tagger")
-    parser.add_argument("--random-state", type=int, default=0, help="seed (default: 0)")
+    parser.add_argument("--random-state", type=int, default=0, metavar="SEED", help="seed (default: 0)")
     parser.add_argument("-j", "--n-jobs", type=int, default=None,
                         help="threads; -1 for all cores (default: 1)")
 
