@@ -53,6 +53,8 @@ def test_metrics_json_structure(small_run):
     expected_models = {"DisCo-FFS", "all 26 features", "random", "mutual information",
                        "XGBoost importance", "standard (standard)"}
     assert set(stored["models"]) == expected_models
+    assert stored["dropped_features"] == {}
+    assert isinstance(stored["dropped_standard_features"], dict)
     for name, result in stored["models"].items():
         for metric in ("auc", "accuracy", "r30", "r50"):
             assert set(result["test"][metric]) == {"value", "std_seeds", "std_bootstrap",

@@ -315,6 +315,9 @@ def run(data=None, *, features=None, labels=None, weights=None, out="jetfeat-run
         raise ValueError(f"{labels.shape[0]} labels for {table.n_rows} jets")
     weights = None if weights is None else np.asarray(weights, dtype=np.float64)
     table, dropped = _drop_unusable(table, model, loop_classifier)
+    dropped_standard = {}
+    if standard_table is not None:
+        standard_table, dropped_standard = _drop_unusable(standard_table, model, loop_classifier)
     split = _split(labels, test_fraction, validation_fraction, random_state)
     development, train, val, test = split
     matrix = table.to_numpy()
@@ -400,6 +403,7 @@ def run(data=None, *, features=None, labels=None, weights=None, out="jetfeat-run
         "pool": pool_name,
         "n_pool_features": len(table),
         "dropped_features": dropped,
+        "dropped_standard_features": dropped_standard,
         "n_jets": int(table.n_rows),
         "split": {"train": int(train.size), "validation": int(val.size), "test": int(test.size),
                   "test_background": n_test_background},
