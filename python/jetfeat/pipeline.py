@@ -152,9 +152,13 @@ def _split(labels, test_fraction, validation_fraction, seed):
 
 def _train_and_test(X, names, labels, weights, split, *, model, n_seeds, n_bootstrap, seed,
                     n_jobs):
-    """Train ``n_seeds`` taggers on the features ``names``; return (result dict, first tagger)."""
-    columns = [X.names.index(name) for name in names] if isinstance(X, FeatureTable) else names
-    matrix = X.to_numpy()[:, columns] if isinstance(X, FeatureTable) else X[:, columns]
+    """Train ``n_seeds`` taggers on the features ``names``.
+
+    Returns (result dict, tagger of the first seed, its test scores).
+    """
+    # Stack only the requested columns: a full copy of the 7,350-column pool is 1.8 GB at
+    # 30,000 jets.
+    matrix = np.column_stack([X[name] for name in names])
     _, train, val, test = split
     w = (lambda rows: None) if weights is None else (lambda rows: weights[rows])
     runs, taggers, first_scores = [], [], None
