@@ -14,7 +14,8 @@ SMALL_POOL = {
 }
 # Top and QCD jets separate so well that few jets land in (0.3, 0.7), so a wider window keeps
 # the confusion set large enough on a small sample.
-FAST = {"n_features": 3, "window": (0.05, 0.95), "block_size": 64, "n_seeds": 2, "n_bootstrap": 20, "standard": None}
+FAST = {"n_features": 3, "window": (0.05, 0.95), "block_size": 64, "n_seeds": 2,
+        "n_bootstrap": 20}
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def small_run(pythia_sample, tmp_path_factory):
     path = tmp_path_factory.mktemp("data") / "jets.npz"
     io.write_npz(path, jets[:1200], labels[:1200])
     out = tmp_path_factory.mktemp("report")
-    report = run(path, pool=SMALL_POOL, out=out, **FAST)
+    report = run(path, pool=SMALL_POOL, out=out, standard="standard", **FAST)
     return report, out
 
 
@@ -50,8 +51,10 @@ def test_metrics_json_structure(small_run):
     assert "kappa=" in selected[2]["description"]
     assert len(stored["selection"]["history"]) == 4
     expected_models = {"DisCo-FFS", "all 26 features", "random", "mutual information",
-                       "XGBoost importance"}
+                       "XGBoost importance", "standard (standard)"}
     assert set(stored["models"]) == expected_models
+    assert stored["dropped_features"] == {}
+    assert isinstance(stored["dropped_standard_features"], dict)
     for name, result in stored["models"].items():
         for metric in ("auc", "accuracy", "r30", "r50"):
             assert set(result["test"][metric]) == {"value", "std_seeds", "std_bootstrap",
@@ -79,6 +82,7 @@ def test_precomputed_features(rng, tmp_path):
     import pandas as pd
 
     report = run(features=pd.DataFrame(features), labels=y, out=tmp_path, n_features=1,
+                 standard=None,
                  block_size=128, n_seeds=1, n_bootstrap=10)
     assert report["selection"]["selected_features"][-1]["name"] == "tau32_beta1"
     assert report["pool"] == "precomputed"
@@ -94,7 +98,8 @@ def test_cli_run_from_extracted_features(pythia_sample, tmp_path, capsys):
     io.write_npz(data, jets[:800], labels[:800])
     extracted = extract([data], SMALL_POOL, tmp_path / "features", progress=False)
     code = cli.main(["run", "--features", str(extracted), "--n-features", "2", "--window",
-                     "0.05", "0.95", "--block-size", "64", "--seeds", "1", "--no-baselines", "--out", str(tmp_path / "r")])
+                     "0.05", "0.95", "--block-size", "64", "--seeds", "1", "--no-baselines",
+                     "--out", str(tmp_path / "r")])
     assert code == 0
     output = capsys.readouterr().out
     assert "selected features" in output

@@ -248,8 +248,8 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
     classifier : {"xgboost", "mlp"} or estimator, default="xgboost"
         Loop classifier. ``"xgboost"``: hist trees with early stopping on the validation
         split. ``"mlp"``: the published network, two hidden layers of 32, Adam 1e-3, batch 512,
-        robust scaling, weights of the epoch with the lowest validation log loss. An estimator with ``predict_proba`` is cloned and
-        trained on the training split.
+        robust scaling, weights of the epoch with the lowest validation log loss. An
+        estimator with ``predict_proba`` is cloned and trained on the training split.
     window : tuple of float, default=(0.3, 0.7)
         Open interval of classifier scores that defines the confusion set.
     block_size : int, default=2048
@@ -411,7 +411,8 @@ class DisCoSelector(SelectorMixin, BaseEstimator):
                 first_seen.setdefault(key, column)
         if excluded:
             logger.warning("%d of %d columns are never offered as candidates (constant, exact "
-                           "duplicates or beyond float32), for example %s", len(excluded), X.shape[1],
+                           "duplicates or beyond float32), for example %s", len(excluded),
+                           X.shape[1],
                            [(names[i], why) for i, why in list(excluded.items())[:3]])
         return excluded
 
