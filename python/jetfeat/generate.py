@@ -24,7 +24,6 @@ so the output depends on the seed and the task size, not on the number of proces
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import multiprocessing
 import os
@@ -433,9 +432,9 @@ class _JetWriter:
 
     def close(self, metadata: dict) -> None:
         if self.landscape is not None:
-            from .io import _METADATA_ATTRIBUTE, _set_text
+            from .io import _write_metadata
 
-            _set_text(self.landscape._file, _METADATA_ATTRIBUTE, json.dumps(metadata))
+            _write_metadata(self.landscape._file, metadata)
             self.landscape.close()
             return
         # NOTE: Parquet output keeps all jets in memory until the end; use .h5 for large runs.

@@ -352,6 +352,21 @@ def _set_text(node, name: str, value: str) -> None:
     attribute.write(np.array(encoded, dtype=f"S{len(encoded)}"), mtype=string_type)
 
 
+def _write_metadata(handle, metadata: dict) -> None:
+    """Store ``metadata`` as JSON bytes in a root dataset of an open landscape file.
+
+    A dataset, not an attribute, because HDF5 limits attributes to 64 KiB by default and the
+    settings and seeds of a large generation run exceed that.
+    """
+    if _METADATA_ATTRIBUTE in handle:
+        del handle[_METADATA_ATTRIBUTE]
+    if _METADATA_ATTRIBUTE in handle.attrs:
+        del handle.attrs[_METADATA_ATTRIBUTE]
+    encoded = np.frombuffer(json.dumps(metadata, default=str).encode("utf-8"), dtype=np.uint8)
+    dataset = handle.create_dataset(_METADATA_ATTRIBUTE, data=encoded)
+    _set_array_attributes(dataset)
+
+
 def _set_array_attributes(dataset) -> None:
     # PyTables node attributes, so pandas.read_hdf recognises the datasets as plain arrays.
     _set_text(dataset, "CLASS", "ARRAY")
@@ -412,7 +427,7 @@ class LandscapeWriter:
         _set_text(root, "TITLE", "")
         _set_text(root, "VERSION", "1.0")
         if metadata is not None:
-            _set_text(root, _METADATA_ATTRIBUTE, json.dumps(metadata, default=str))
+            _write_metadata(root, metadata)
 
         group = self._file.create_group("table")
         for name, value in {
@@ -550,6 +565,10 @@ def read_metadata(path) -> dict:
         import h5py
 
         with _open_h5(path, h5py) as handle:
+            if isinstance(handle.get(_METADATA_ATTRIBUTE), h5py.Dataset):
+                return json.loads(handle[_METADATA_ATTRIBUTE][()].tobytes().decode("utf-8"))
+
+            # Files written before the metadata moved to a dataset keep it in an attribute.
             text = handle.attrs.get(_METADATA_ATTRIBUTE)
         return json.loads(_decode(text)) if text is not None else {}
     if fmt == "parquet":
@@ -966,7 +985,6 @@ def write_parquet(path, jets, labels, weights=None, *, metadata: dict | None = N
         Jets per Parquet row group, the unit of chunked reads.
     """
     import awkward as ak
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .jets import as_jet_batch
