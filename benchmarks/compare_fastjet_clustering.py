@@ -7,7 +7,10 @@ its M hardest particles (M = 50), or two Pythia jets overlaid on one axis (M = 1
 has too few jets that large). Prints microseconds per jet and the ratios.
 
 Usage: [JETFEAT_SHARED=/path/to/shared] python benchmarks/compare_fastjet_clustering.py
-       [--jets 400] [--repeat 3]
+       [--jets 400] [--repeat 3] [--dump-jets PREFIX]
+
+With --dump-jets, the jets are written to PREFIX_50.txt and PREFIX_150.txt (the input format of
+the reference program and of benchmarks/clustering_cpu_driver.cpp) and nothing is timed.
 """
 
 from __future__ import annotations
@@ -99,7 +102,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jets", type=int, default=400, help="jets per multiplicity")
     parser.add_argument("--repeat", type=int, default=3, help="timing repetitions (best kept)")
+    parser.add_argument("--dump-jets", metavar="PREFIX",
+                        help="write the jets to PREFIX_50.txt and PREFIX_150.txt and stop")
     args = parser.parse_args()
+    if args.dump_jets:
+        for m in (50, 150):
+            Path(f"{args.dump_jets}_{m}.txt").write_text(to_text(make_jets(m, args.jets)))
+        return
     binary = build_program("clustering_ref.cpp")
 
     print(f"{'task':<34}{'M':>5}{'fastjet us':>12}{'jetfeat us':>12}{'ratio':>8}"

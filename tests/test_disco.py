@@ -293,6 +293,13 @@ def test_results_independent_of_threads(rng):
     serial = disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=1)
     assert disco.distance_stats_sqr(x[:, 0], y[:, 0], n_jobs=2) == serial
 
+    # Above 65,536 events the merges of the 1-D path run in parallel.
+    big_x, big_y = continuous_pair(rng, 70_000)
+    serial = disco.distance_stats_sqr(big_x, big_y, n_jobs=1)
+    assert disco.distance_stats_sqr(big_x, big_y, n_jobs=2) == serial
+    assert serial.correlation_xy == pytest.approx(
+        dcor.distance_correlation_sqr(big_x, big_y, method="mergesort"), rel=RTOL)
+
 
 # --- batched candidate scoring -----------------------------------------------------------------
 
@@ -470,6 +477,26 @@ def test_scores_on_pythia_jets(pythia_sample):
     expected = [np.mean([dcor.distance_correlation_af_inv_sqr(
         np.column_stack([pt[b], feature[b]]), labels[b]) for b in blocks_of(1200, 600)])
         for feature in (mass, multiplicity)]
+    np.testing.assert_allclose(scores, expected, rtol=RTOL)
+
+
+@pytest.mark.slow
+def test_scores_on_full_pythia_sample(pythia_sample):
+    # All 4,000 jets at the default block_size: one block of 4,000 events (4,000 // 2,048 = 1).
+    jets, labels = pythia_sample
+    jets = jets.astype(np.float64)
+    labels = labels.astype(float)
+    total = jets.sum(axis=1)
+    mass = np.sqrt(np.maximum(total[:, 0] ** 2 - (total[:, 1:] ** 2).sum(axis=1), 0.0))
+    pt = np.hypot(total[:, 1], total[:, 2])
+    energy = total[:, 0]
+    multiplicity = (jets[:, :, 0] > 0).sum(axis=1).astype(float)
+    leading = jets[:, :, 0].max(axis=1) / energy
+    selected = np.column_stack([pt, energy])
+    candidates = np.column_stack([mass, multiplicity, leading])
+    scores = disco.score_candidates(selected, candidates, labels, n_jobs=-1)
+    expected = [dcor.distance_correlation_af_inv_sqr(np.column_stack([selected, c]), labels)
+                for c in candidates.T]
     np.testing.assert_allclose(scores, expected, rtol=RTOL)
 
 

@@ -25,7 +25,7 @@ namespace {
 // Candidates sharing one D^2_S row segment, and columns j per segment. The residual and
 // accumulator segments of a group take kGroup * kTile * 16 bytes (64 KiB), inside L2. Chosen by
 // timing (8, 256), (16, 128), (16, 256) and (32, 128) on a Zen 4 core: (32, 128) was fastest,
-// 1.59 G pairs/s against 1.35 for (8, 256).
+// 1.59 G pairs per CPU-second against 1.35 for (8, 256).
 constexpr std::int64_t kGroup = 32;
 constexpr std::int64_t kTile = 128;
 

@@ -4,6 +4,7 @@
 // lane and block order (no -ffast-math), so results are reproducible for a given build.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__AVX512F__) || defined(__AVX__) || defined(__FMA__)
@@ -166,11 +167,22 @@ inline void gemm(double* out, const double* a, const double* b, const double* w,
 // O(M^4) multiply-adds, half of that when symmetric. When swapping b and d leaves the summand
 // unchanged (bd_symmetric: same weights, X_ab = X_ad, X_cb = X_cd, X_bd symmetric), only d >= b
 // is summed, with weight 2 for d > b, which halves the work again.
+// from[s] has lanes i >= s set to 1 and the others to 0, for s = 0 .. kLanes.
+struct LaneMasks {
+  vdouble from[kLanes + 1];
+  LaneMasks() {
+    for (int s = 0; s <= kLanes; ++s) {
+      for (int i = 0; i < kLanes; ++i) from[s][i] = i >= s ? 1.0 : 0.0;
+    }
+  }
+};
+
 inline double k4(const double* wa, const double* wb, const double* wc, const double* wd,
                  const double* x_ba, const double* x_bc, const double* x_bd, const double* x_ac,
                  const double* x_ca, const double* x_ad, const double* x_cd, bool symmetric,
                  bool cd_symmetric, bool bd_symmetric, int m, int ld, double* scratch, double* p,
                  double* q, double* u) {
+  static const LaneMasks masks;
   double total = 0.0;
   for (int b = 0; b < m; ++b) {
     if (wb[b] == 0.0) continue;
@@ -201,11 +213,10 @@ inline double k4(const double* wa, const double* wb, const double* wc, const dou
       const vdouble qa = broadcast(q[a]);
       for (int half = 0; half < (pair ? 2 : 1); ++half) {
         const int c0 = l + half * kLanes;
-        vdouble direct, mirror;
-        for (int i = 0; i < kLanes; ++i) {
-          direct[i] = c0 + i >= a ? 1.0 : 0.0;
-          mirror[i] = c0 + i > a ? 1.0 : 0.0;
-        }
+        const int first_direct = std::min(std::max(a - c0, 0), kLanes);
+        const int first_mirror = std::min(std::max(a + 1 - c0, 0), kLanes);
+        const vdouble direct = masks.from[first_direct];
+        const vdouble mirror = masks.from[first_mirror];
         const vdouble term = direct * pa * load(q + c0) * load(x_ac + at + half * kLanes) +
                              mirror * qa * load(p + c0) * load(x_ca + at + half * kLanes);
         s = fmadd(term, half == 0 ? r0 : r1, s);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -35,22 +36,77 @@ double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
   return 1.0;
 }
 
+// The slot arrays are padded to a multiple of kLanes entries whose values never win a
+// minimum (rapidity and d_iJ +infinity), so that the vector loops below need no remainder loop.
+constexpr int kLanes = 8;
+
+int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
+
 // Index of the first entry equal to the minimum of values[0, n) that is below `bound`, or -1
-// (then *minimum = bound). Same result as a scalar scan with a strict "<", which lets the first
-// of equal values win; written as a min reduction plus a search so that both loops vectorise.
+// (then *minimum = bound); n is a multiple of kLanes. The result is that of a scalar scan with a
+// strict "<", which lets the first of equal values win. Each lane keeps the first position of its
+// own minimum, and the lanes are then merged by value and, among equal values, by position.
+#if defined(__GNUC__)
+// GCC and Clang vector extensions: one vector of kLanes doubles, lowered to the widest SIMD
+// registers of the target. Positions are carried as doubles (exact below 2^53).
+typedef double LaneVector __attribute__((vector_size(kLanes * sizeof(double))));
+
 int first_minimum(const double* values, int n, double bound, double* minimum) {
-  double smallest = bound;
-#pragma omp simd reduction(min : smallest)
-  for (int i = 0; i < n; ++i) smallest = values[i] < smallest ? values[i] : smallest;
-  *minimum = bound;
-  if (!(smallest < bound)) return -1;
-  for (int i = 0; i < n; ++i) {
-    if (values[i] == smallest) {
-      *minimum = smallest;
-      return i;
+  LaneVector best, where, position;
+  for (int k = 0; k < kLanes; ++k) {
+    best[k] = bound;
+    where[k] = -1.0;
+    position[k] = static_cast<double>(k);
+  }
+  for (int i = 0; i < n; i += kLanes) {
+    LaneVector value;
+    std::memcpy(&value, values + i, sizeof(value));
+    const auto smaller = value < best;
+    best = smaller ? value : best;
+    where = smaller ? position : where;
+    position += static_cast<double>(kLanes);
+  }
+#else
+int first_minimum(const double* values, int n, double bound, double* minimum) {
+  double best[kLanes], where[kLanes];
+  for (int k = 0; k < kLanes; ++k) {
+    best[k] = bound;
+    where[k] = -1.0;
+  }
+  for (int i = 0; i < n; i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) {
+      if (values[i + k] < best[k]) {
+        best[k] = values[i + k];
+        where[k] = static_cast<double>(i + k);
+      }
     }
   }
-  return -1;
+#endif
+  // Pairwise (tree) reductions without branches: the lane minimum, then the first position
+  // among the lanes that contain it. A lane never below `bound` contains bound, so it cannot be
+  // first.
+  double low[kLanes / 2];
+  for (int k = 0; k < kLanes / 2; ++k) {
+    low[k] = best[k + kLanes / 2] < best[k] ? best[k + kLanes / 2] : best[k];
+  }
+  for (int width = kLanes / 4; width > 0; width /= 2) {
+    for (int k = 0; k < width; ++k) low[k] = low[k + width] < low[k] ? low[k + width] : low[k];
+  }
+  const double smallest = low[0];
+  *minimum = bound;
+  if (!(smallest < bound)) return -1;
+  const double never = static_cast<double>(n);
+  double first[kLanes / 2];
+  for (int k = 0; k < kLanes / 2; ++k) {
+    const double a = best[k] == smallest ? where[k] : never;
+    const double b = best[k + kLanes / 2] == smallest ? where[k + kLanes / 2] : never;
+    first[k] = b < a ? b : a;
+  }
+  for (int width = kLanes / 4; width > 0; width /= 2) {
+    for (int k = 0; k < width; ++k) first[k] = first[k + width] < first[k] ? first[k + width] : first[k];
+  }
+  *minimum = smallest;
+  return static_cast<int>(first[0]);
 }
 
 PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme) {
@@ -96,7 +152,7 @@ class N2PlainClusterer {
 
   double dij(int i) const {
     double scale = s_.scale[static_cast<size_t>(i)];
-    const int nn = s_.nn[static_cast<size_t>(i)];
+    const int nn = static_cast<int>(s_.nn[static_cast<size_t>(i)]);
     if (nn >= 0 && s_.scale[static_cast<size_t>(nn)] < scale) scale = s_.scale[static_cast<size_t>(nn)];
     return s_.nn_dist[static_cast<size_t>(i)] * scale;
   }
@@ -112,51 +168,112 @@ class N2PlainClusterer {
     s_.jet_index[k] = jet_index;
   }
 
-  // Nearest neighbour of every slot, visiting pairs in FastJet's order (for each slot, the
-  // earlier slots, updating theirs on the way).
+  // Nearest neighbour of every slot. FastJet visits the pairs in order: for each slot, the
+  // earlier slots, which take it when strictly closer. Each slot ends with the first slot at its
+  // smallest distance, so a vector search over the whole row gives the same neighbour.
   void initial_neighbours(int n) {
-    for (int slot = 0; slot < n; ++slot) {
-      distances_to(slot, slot, s_.dist.data());
-      double nn_dist = r2_;
-      int nn = -1;
-      for (int j = 0; j < slot; ++j) {
-        const double dist = s_.dist[static_cast<size_t>(j)];
-        if (dist < nn_dist) {
-          nn_dist = dist;
-          nn = j;
-        }
-        if (dist < s_.nn_dist[static_cast<size_t>(j)]) {
-          s_.nn_dist[static_cast<size_t>(j)] = dist;
-          s_.nn[static_cast<size_t>(j)] = slot;
-        }
-      }
-      s_.nn[static_cast<size_t>(slot)] = nn;
-      s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
-    }
+    for (int slot = 0; slot < n; ++slot) set_nn_nocross(slot, n);
   }
 
   // Nearest neighbour of `slot` among all live slots [0, n), without touching the others; the
   // first slot wins a tie, as in FastJet's scan.
   void set_nn_nocross(int slot, int n) {
     double* dist = s_.dist_other.data();
-    distances_to(slot, n, dist);
+    distances_to(slot, padded(n), dist);
     // The slot itself (distance 0) is excluded by making its distance infinite.
     dist[slot] = std::numeric_limits<double>::infinity();
     double nn_dist = r2_;
-    const int nn = first_minimum(dist, n, r2_, &nn_dist);
+    const int nn = first_minimum(dist, padded(n), r2_, &nn_dist);
     s_.nn[static_cast<size_t>(slot)] = nn;
     s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
   }
 
+  // Steps (2) and (3) of a pair merging for the slots [0, n_padded), given the distances to
+  // the merged slot b in s_.dist; returns the number of slots marked kStale.
+  int update_neighbours(int a, int b, int tail, int n_padded);
+
   int merge_pair(int jet_i, int jet_j, double d);
   void merge_beam(int jet_i, double d);
   void add_step(int parent1, int parent2, int jet, double d);
+
+  // Marks a slot whose neighbour must be recomputed (never a slot index, nor -1 for none).
+  static constexpr int kStale = -2;
 
   const JetDefinition& def_;
   ClusterSequence& seq_;
   ClusterScratch& s_;
   double r2_, inv_r2_;
 };
+
+#if defined(__GNUC__)
+int N2PlainClusterer::update_neighbours(int a, int b, int tail, int n_padded) {
+  // Lane masks of a comparison of LaneVectors are vectors of 64-bit integers (-1 or 0).
+  typedef decltype(LaneVector{} < LaneVector{}) LaneMask;
+  const double* dist_b = s_.dist.data();
+  const double* scale = s_.scale.data();
+  double* nn_dist = s_.nn_dist.data();
+  double* dij_table = s_.dij.data();
+  int64_t* nn = s_.nn.data();
+  LaneVector scale_b;
+  LaneMask slot_a, slot_b, slot_tail, stale_mark, stale_count;
+  for (int k = 0; k < kLanes; ++k) {
+    scale_b[k] = scale[b];
+    slot_a[k] = a;
+    slot_b[k] = b;
+    slot_tail[k] = tail;
+    stale_mark[k] = kStale;
+    stale_count[k] = 0;
+  }
+  for (int i = 0; i < n_padded; i += kLanes) {
+    LaneVector d, old_dist, scale_i, old_dij;
+    LaneMask old_nn;
+    std::memcpy(&d, dist_b + i, sizeof(d));
+    std::memcpy(&old_dist, nn_dist + i, sizeof(old_dist));
+    std::memcpy(&scale_i, scale + i, sizeof(scale_i));
+    std::memcpy(&old_dij, dij_table + i, sizeof(old_dij));
+    std::memcpy(&old_nn, nn + i, sizeof(old_nn));
+    const LaneMask stale = (old_nn == slot_a) | (old_nn == slot_b);
+    const LaneMask closer = (d < old_dist) & ~stale;
+    // Same value as dij(i) with nn[i] = b: nn_dist times the smaller scale.
+    const LaneVector scale_min = scale_b < scale_i ? scale_b : scale_i;
+    const LaneVector new_dist = closer ? d : old_dist;
+    const LaneVector new_dij = closer ? d * scale_min : old_dij;
+    LaneMask new_nn = closer ? slot_b : old_nn;
+    new_nn = new_nn == slot_tail ? slot_a : new_nn;
+    new_nn = stale ? stale_mark : new_nn;
+    stale_count -= stale;
+    std::memcpy(nn_dist + i, &new_dist, sizeof(new_dist));
+    std::memcpy(dij_table + i, &new_dij, sizeof(new_dij));
+    std::memcpy(nn + i, &new_nn, sizeof(new_nn));
+  }
+  int64_t total = 0;
+  for (int k = 0; k < kLanes; ++k) total += stale_count[k];
+  return static_cast<int>(total);
+}
+#else
+int N2PlainClusterer::update_neighbours(int a, int b, int tail, int n_padded) {
+  const double* dist_b = s_.dist.data();
+  const double* scale = s_.scale.data();
+  double* nn_dist = s_.nn_dist.data();
+  double* dij_table = s_.dij.data();
+  int64_t* nn = s_.nn.data();
+  int n_stale = 0;
+  for (int i = 0; i < n_padded; ++i) {
+    if (nn[i] == a || nn[i] == b) {
+      nn[i] = kStale;
+      ++n_stale;
+      continue;
+    }
+    if (dist_b[i] < nn_dist[i]) {
+      nn_dist[i] = dist_b[i];
+      nn[i] = b;
+      dij_table[i] = dist_b[i] * (scale[b] < scale[i] ? scale[b] : scale[i]);
+    }
+    if (nn[i] == tail) nn[i] = a;
+  }
+  return n_stale;
+}
+#endif
 
 void N2PlainClusterer::add_step(int parent1, int parent2, int jet, double d) {
   HistoryStep step;
@@ -190,20 +307,21 @@ void N2PlainClusterer::merge_beam(int jet_i, double d) {
 
 void N2PlainClusterer::run() {
   int n = seq_.n_particles;
-  const size_t size = static_cast<size_t>(n);
-  s_.rap.resize(size);
-  s_.phi.resize(size);
-  s_.scale.resize(size);
-  s_.nn_dist.resize(size);
-  s_.dij.resize(size);
+  const size_t size = static_cast<size_t>(padded(n));
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // Padding slots: +infinite rapidity makes every distance to them +infinite.
+  s_.rap.assign(size, kInf);
+  s_.phi.assign(size, 0.0);
+  s_.scale.assign(size, 1.0);
+  s_.nn_dist.assign(size, kInf);
+  s_.dij.assign(size, kInf);
   s_.dist.resize(size);
   s_.dist_other.resize(size);
-  s_.nn.resize(size);
-  s_.jet_index.resize(size);
+  s_.nn.assign(size, -1);
+  s_.jet_index.assign(size, -1);
   double* dij_table = s_.dij.data();
-  int* nn = s_.nn.data();
+  int64_t* nn = s_.nn.data();
   double* nn_dist = s_.nn_dist.data();
-  const double* dist = s_.dist.data();
 
   // Initial nearest neighbours and d_iJ table (in units of R^2, as FastJet keeps them).
   for (int i = 0; i < n; ++i) set_info(i, i);
@@ -213,13 +331,13 @@ void N2PlainClusterer::run() {
   while (n > 0) {
     // Smallest d_iJ; the first slot wins a tie.
     double d_min = 0.0;
-    int a = first_minimum(dij_table, n, std::numeric_limits<double>::infinity(), &d_min);
+    int a = first_minimum(dij_table, padded(n), kInf, &d_min);
     if (a < 0) {
       // Every d_iJ is infinite or NaN: take slot 0, as FastJet's scan does.
       a = 0;
       d_min = dij_table[0];
     }
-    int b = nn[a];
+    int b = static_cast<int>(nn[a]);
     d_min *= inv_r2_;
 
     if (b >= 0) {
@@ -245,6 +363,12 @@ void N2PlainClusterer::run() {
       nn[ka] = nn[kt];
       s_.jet_index[ka] = s_.jet_index[kt];
       dij_table[ka] = dij_table[kt];
+      // The vacated slot becomes padding.
+      s_.rap[kt] = kInf;
+      s_.phi[kt] = 0.0;
+      dij_table[kt] = kInf;
+      nn[kt] = -1;
+      nn_dist[kt] = kInf;
     }
 
     if (b < 0) {
@@ -260,43 +384,27 @@ void N2PlainClusterer::run() {
     }
 
     // The merged jet in slot b may become the nearest neighbour of any jet, and its own
-    // neighbour is the nearest of them. Its running minimum is kept in locals (stored back
-    // around i == b, the only iteration that reads it) so that the loop does not reload it.
-    distances_to(b, n, s_.dist.data());
-    double nn_dist_b = nn_dist[b];
-    int nn_b = nn[b];
-    for (int i = 0; i < n; ++i) {
-      if (i == b) {
-        nn_dist[b] = nn_dist_b;
-        nn[b] = nn_b;
-        if (nn[i] == a || nn[i] == b) {
-          set_nn_nocross(i, n);
-          dij_table[i] = dij(i);
-        }
-        if (nn[i] == tail) nn[i] = a;
-        nn_dist_b = nn_dist[b];
-        nn_b = nn[b];
-        continue;
-      }
-      if (nn[i] == a || nn[i] == b) {
-        set_nn_nocross(i, n);
-        dij_table[i] = dij(i);
-      }
-      const double d = dist[i];
-      if (d < nn_dist[i]) {
-        nn_dist[i] = d;
-        nn[i] = b;
-        dij_table[i] = dij(i);
-      }
-      if (d < nn_dist_b) {
-        nn_dist_b = d;
-        nn_b = i;
-      }
-      if (nn[i] == tail) nn[i] = a;
+    // neighbour is the first of the nearest ones. FastJet visits the slots in order and, for
+    // each, (1) recomputes its neighbour if that was a or b, (2) else takes b when strictly
+    // closer, (3) renames the moved slot. Step (1) reads only positions, never the neighbours
+    // of other slots, so the same result comes from one vector pass doing (2) and (3) and
+    // marking the slots of (1) with kStale, then a pass recomputing the marked slots.
+    const int n_padded = padded(n);
+    double* dist_b = s_.dist.data();
+    distances_to(b, n_padded, dist_b);
+    // Slot b itself must be neither its own neighbour nor updated.
+    dist_b[b] = kInf;
+    const int n_stale = update_neighbours(a, b, tail, n_padded);
+    for (int i = 0, found = 0; found < n_stale; ++i) {
+      if (nn[i] != kStale) continue;
+      set_nn_nocross(i, n);
+      dij_table[i] = dij(i);
+      ++found;
     }
+    double nn_dist_b = r2_;
+    nn[b] = first_minimum(dist_b, n_padded, r2_, &nn_dist_b);
     nn_dist[b] = nn_dist_b;
-    nn[b] = nn_b;
-    if (b >= 0) dij_table[b] = dij(b);
+    dij_table[b] = dij(b);
   }
 }
 

@@ -71,7 +71,9 @@ struct HistoryStep {
 // per thread. Structure of arrays so that the distance loops vectorise.
 struct ClusterScratch {
   std::vector<double> rap, phi, scale, nn_dist, dij, dist, dist_other;
-  std::vector<int> nn, jet_index;
+  // 64-bit so that a vector of neighbours has the lane width of a vector of distances.
+  std::vector<int64_t> nn;
+  std::vector<int> jet_index;
   std::vector<PseudoJet> particles;
 };
 

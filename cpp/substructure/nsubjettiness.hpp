@@ -33,11 +33,29 @@ struct Options {
   Axes axes = Axes::kt;
 };
 
+// A light-like axis during the one-pass minimisation: rapidity, phi, the accumulated weight and
+// |p|.
+struct LightLikeAxis {
+  double rap = 0, phi = 0, weight = 0, mom = 0;
+};
+
+// Buffers of the one-pass minimisation: the particles as columns, and per particle its nearest
+// axis, squared distance to it, that axis's phi, and its three weighted terms.
+struct OnePassScratch {
+  std::vector<double> pt, rap, phi, px, py, pz;
+  std::vector<double> smallest, axis_phi, rap_term, phi_term, weight_term;
+  std::vector<int> nearest, previous_nearest;
+  std::vector<LightLikeAxis> old_axes, new_axes;
+  // Axes whose |p| is still to be summed from the assignment of the last update.
+  std::vector<char> pending;
+};
+
 // Reusable per-thread buffers so that a batch allocates once per thread.
 struct Workspace {
   std::vector<clustering::PseudoJet> particles;
   clustering::ClusterSequence sequence;
   std::vector<clustering::PseudoJet> axes;
+  OnePassScratch one_pass;
 };
 
 // Write tau_1 .. tau_{n_max} of the M particles (rows E, px, py, pz) into tau[0 .. n_max).

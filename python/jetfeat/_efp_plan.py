@@ -229,11 +229,10 @@ class _Compiler:
                 v: sorted({u for pair in factors if v in pair for u in pair if u != v})
                 for v in alive
             }
-            # Minimum degree first. Among equals, take the vertex with the fewest factors on it
-            # and its edges, so plain products such as theta D(z) theta recur across graphs.
-            v = min(
-                alive, key=lambda u: (len(neighbours[u]), self._clutter(u, vectors, factors), u)
-            )
+            # Minimum degree first, then a GEMM that is already in the plan, then the vertex with
+            # the fewest factors, so plain products such as theta D(z) theta recur across graphs.
+            priorities = {u: self._priority(u, neighbours[u], vectors, factors) for u in alive}
+            v = min(priorities, key=priorities.get)
             nbrs = neighbours[v]
             if len(nbrs) >= 3:
                 return self._compile_k4(alive, vectors, factors), 4
@@ -254,6 +253,16 @@ class _Compiler:
             b = self._oriented(factors.pop((min(other, v), max(other, v))), row=other)
             result, transposed = self.gemm(a, b, weight)
             factors.setdefault((k, other), []).append((result, other if transposed else k))
+
+    def _priority(self, vertex, nbrs, vectors, factors) -> tuple:
+        """Return the elimination priority of ``vertex`` (smallest first).
+
+        Minimum degree comes first. A degree-2 vertex whose GEMM another graph already needs is
+        preferred next, because that GEMM is then shared instead of computed again.
+        """
+        degree = len(nbrs)
+        shared = degree == 2 and self._gemm_key(vertex, nbrs, vectors, factors) in self.values
+        return (degree, not shared, self._clutter(vertex, vectors, factors), vertex)
 
     @staticmethod
     def _clutter(vertex, vectors, factors) -> int:
@@ -313,6 +322,17 @@ class _Compiler:
         }
         weight_list = [weights[a], weights[b], weights[c], weights[d]]
         return self.k4(weight_list, mats, symmetric, bd_symmetric)
+
+    def _gemm_key(self, v, nbrs, vectors, factors) -> tuple:
+        """Return the key of the GEMM that eliminating ``v`` would create, without creating it."""
+        weight_keys = sorted((vec.key for vec in vectors[v]), key=repr)
+        weight = weight_keys[0] if len(weight_keys) == 1 else ("vmul", tuple(weight_keys))
+        edges = []
+        for k in nbrs:
+            keys = self._peek_oriented(factors[(min(k, v), max(k, v))], k)
+            edges.append(keys[0] if len(keys) == 1 else ("mmul", keys))
+        a, b = sorted(edges, key=repr)
+        return ("gemm", a, b, weight)
 
     def _peek_oriented(self, entries, row) -> tuple:
         """Return the key the oriented product would get, without creating any op."""

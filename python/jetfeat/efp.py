@@ -13,7 +13,9 @@ Measures (energyflow 1.4.0 conventions):
   (default) or ``z_i = pT_i^kappa`` with ``normed=False``; ``theta_ij = (dy_ij^2 +
   dphi_ij^2)^(beta/2)`` with rapidity y and dphi wrapped into [-pi, pi].
 - ``measure="ee"``: ``z_i = E_i^kappa / (sum_j E_j)^kappa`` (normed) or ``E_i^kappa``, and
-  ``theta_ij = (2 p_i.p_j / (E_i E_j))^(beta/2)`` with the Minkowski product p_i.p_j.
+  ``theta_ij = |2 p_i.p_j / (E_i E_j)|^(beta/2)`` with the Minkowski product p_i.p_j. As in
+  energyflow, the i = j terms are kept, so a massive particle has ``theta_ii = (2 m_i^2 /
+  E_i^2)^(beta/2)`` rather than 0.
 
 The normalisation divides by the kappa-th power of the summed pT (or E), not by the sum of
 ``pT^kappa``; that is what energyflow 1.4.0 computes for ``normed=True`` with any kappa (its
