@@ -29,8 +29,9 @@ __all__ = ["run", "describe_feature", "add_arguments", "run_cli", "DEFAULT_POOL"
 
 # The published DisCo-FFS pool is every prime EFP graph with d <= 7 on the grid kappa in
 # {-1, 0, 0.5, 1, 2} x beta in {0.5, 1, 2} (7,350 columns, preset "discoffs-pool"). The
-# default keeps the grid but only graphs with d <= 5 (54 graphs, 810 EFP columns), because
-# extracting the d <= 7 pool for 30,000 jets alone exceeds the 30-minute budget on two cores.
+# default keeps the grid but only graphs with d <= 5 (54 graphs, 810 EFP columns). Timing 500
+# jets on two shared cores and scaling to 30,000 puts the d <= 7 extraction alone above the
+# 30-minute budget of a default run (an estimate, see docs/selection.md).
 DEFAULT_POOL = "discoffs-pool-d5"
 
 
