@@ -576,8 +576,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-baselines", action="store_true",
                         help="train only the DisCo-FFS tagger")
     parser.add_argument("--random-state", type=int, default=0, metavar="SEED", help="seed (default: 0)")
-    parser.add_argument("-j", "--n-jobs", type=int, default=None,
-                        help="threads; -1 for all cores (default: 1)")
+    parser.add_argument("-j", "--n-jobs", type=int, default=-1,
+                        help="threads; -1 for all cores (default: -1)")
 
 
 def run_cli(args: argparse.Namespace) -> int:

@@ -208,14 +208,9 @@ def score_candidates_numpy(selected, candidates, y, weights=None, *, block_size=
 
 
 def _score_candidates(selected, candidates, y, weights, block_size, affine_invariant, n_jobs):
-    """Call the compiled batched scorer when it is built, else the numpy reference."""
-    try:
-        from .disco import score_candidates
-    except ImportError:
-        logger.debug("jetfeat.disco unavailable; scoring %d candidates with numpy",
-                     candidates.shape[1])
-        return score_candidates_numpy(selected, candidates, y, weights, block_size=block_size,
-                                      affine_invariant=affine_invariant)
+    """Score candidates with the compiled batched scorer of jetfeat.disco."""
+    from .disco import score_candidates
+
     return np.asarray(score_candidates(selected, candidates, y, weights=weights,
                                        block_size=block_size, affine_invariant=affine_invariant,
                                        n_jobs=n_jobs), dtype=np.float64)
