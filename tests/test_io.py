@@ -270,6 +270,25 @@ def test_npz_wrong_shape(tmp_path):
         jio.read_npz(tmp_path / "flat.npz")
 
 
+@pytest.mark.parametrize("bad_labels, value", [([0.7, 1.0, 0.2], "0.7"), ([0, 1, 256], "256"),
+                                               ([0, 2, 1], "2")])
+def test_write_npz_rejects_labels_other_than_01(tmp_path, sample, bad_labels, value):
+    jets = sample[0][:3]
+    with pytest.raises(ValueError, match=rf"'labels' has the value {value}.* at jet"):
+        jio.write_npz(tmp_path / "bad.npz", jets, bad_labels)
+    assert not (tmp_path / "bad.npz").exists()
+
+
+def test_write_npz_rejects_three_columns(tmp_path, sample):
+    jets, labels = sample
+    with pytest.raises(ValueError, match=r"'jets' has shape \(37, 12, 3\)"):
+        jio.write_npz(tmp_path / "bad.npz", jets[:, :, :3], labels)
+    with pytest.raises(ValueError, match=r"37 jets but 36 labels"):
+        jio.write_npz(tmp_path / "bad.npz", jets, labels[:-1])
+    with pytest.raises(ValueError, match=r"non-finite weight nan at jet 2"):
+        jio.write_npz(tmp_path / "bad.npz", jets[:3], labels[:3], [1.0, 1.0, np.nan])
+
+
 # --- Parquet --------------------------------------------------------------------------------
 
 

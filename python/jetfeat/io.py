@@ -850,12 +850,42 @@ def read_npz(path, labels=None, weights=None) -> JetData:
 
 
 def write_npz(path, jets, labels, weights=None) -> Path:
-    """Write ``jets``, ``labels`` (and ``weights``) to an uncompressed ``.npz`` archive."""
-    arrays = {"jets": np.asarray(jets), "labels": np.asarray(labels, dtype=np.int8)}
+    """Write ``jets``, ``labels`` (and ``weights``) to an uncompressed ``.npz`` archive.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output file.
+    jets : array_like of shape (N, M, 4)
+        (E, px, py, pz) in GeV, zero-padded.
+    labels : array_like of shape (N,)
+        0/1 labels, stored as int8.
+    weights : array_like of shape (N,), default=None
+        Optional finite per-jet weights, stored as float64.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path = Path(path)
+    jets = np.asarray(jets)
+
+    # The same checks as the other writers, so a bad value fails here and not at read time
+    # (a cast to int8 would turn 0.7 into 0 and 256 into 0 without a word).
+    _check_jet_shape(jets.shape, path, "jets")
+    labels = _check_labels(labels, path, "labels")
+    if labels.shape[0] != jets.shape[0]:
+        raise ValueError(f"{path}: {jets.shape[0]} jets but {labels.shape[0]} labels")
+    arrays = {"jets": jets, "labels": labels}
     if weights is not None:
-        arrays["weights"] = np.asarray(weights, dtype=np.float64)
+        weights = _check_weights(weights, path, "weights")
+        if weights.shape != labels.shape:
+            raise ValueError(f"{path}: {labels.shape[0]} jets but weights of shape "
+                             f"{weights.shape}; give one weight per jet")
+        arrays["weights"] = weights
     np.savez(path, **arrays)
-    return Path(path)
+    return path
 
 
 # ---------------------------------------------------------------------------------------------
