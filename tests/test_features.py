@@ -298,3 +298,21 @@ def test_cli_extract_missing_input(tmp_path, capsys):
     code = cli_main(["extract", str(tmp_path / "absent.h5"), "-o", str(tmp_path / "o")])
     assert code == 1
     assert "absent.h5: no such file" in capsys.readouterr().err
+
+
+def test_extract_error_names_file_and_jet_index_in_file(tmp_path, rng, capsys):
+    jets, labels = _random_jets(rng, n_jets=12)
+    jets[9, 2, 1] = np.inf
+    path = jio.write_npz(tmp_path / "nan9.npz", jets, labels)
+    with pytest.raises(ValueError) as info:
+        features.extract(path, "kinematics", tmp_path / "out", chunk_size=4, progress=False)
+    message = str(info.value)
+    assert "nan9.npz" in message
+    assert "jet 9, particle 2 has a non-finite coordinate" in message
+    assert "fails the same way" in message
+
+    code = cli_main(["extract", str(path), "--preset", "kinematics", "-o",
+                     str(tmp_path / "cli"), "--chunk-size", "4", "--quiet"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "nan9.npz" in err and "jet 9, particle 2" in err

@@ -32,6 +32,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -411,7 +412,10 @@ def _run_task(task: dict, feature_set: FeatureSet, output: str, n_jobs, reader_o
     import pyarrow.parquet as pq
 
     data = jio.read_rows(task["path"], task["start"], task["stop"], **reader_options)
-    table = feature_set.compute(data.jets, n_jobs=n_jobs)
+    try:
+        table = feature_set.compute(data.jets, n_jobs=n_jobs)
+    except ValueError as exc:
+        raise _in_file(exc, task) from exc
 
     columns = {name: table[name] for name in table.names}
     columns["label"] = data.labels
@@ -428,6 +432,19 @@ def _run_task(task: dict, feature_set: FeatureSet, output: str, n_jobs, reader_o
     pq.write_table(arrow, temporary)
     os.replace(temporary, final)
     return task["part"], task["stop"] - task["start"], len(data.labels)
+
+
+def _in_file(exc: ValueError, task: dict) -> ValueError:
+    """Return ``exc`` reworded with the input file and the jet index in that file.
+
+    The feature code sees one chunk, so its messages count jets from the chunk start.
+    """
+    start = int(task["start"])
+    message = re.sub(r"^jet (\d+)", lambda m: f"jet {start + int(m.group(1))}", str(exc))
+    return ValueError(
+        f"{task['path']} (jets {start}:{task['stop']}): {message} The input itself is bad, so "
+        "running the command again fails the same way: fix or drop that jet in the file first."
+    )
 
 
 def _prepare_output(output: Path, manifest: dict, resume: bool) -> None:
