@@ -316,3 +316,34 @@ def test_extract_error_names_file_and_jet_index_in_file(tmp_path, rng, capsys):
     assert code == 1
     err = capsys.readouterr().err
     assert "nan9.npz" in err and "jet 9, particle 2" in err
+
+
+def test_cli_extract_messages_name_cli_options(tmp_path, rng, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not jets")
+    assert cli_main(["extract", str(notes), "-o", str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err
+    assert "jetfeat extract reads files ending in" in err and "format=" not in err
+
+    jets, labels = _random_jets(rng, n_jets=6)
+    np.save(tmp_path / "jets.npy", jets)
+    assert cli_main(["extract", str(tmp_path / "jets.npy"), "-o", str(tmp_path / "b")]) == 1
+    err = capsys.readouterr().err
+    assert "--labels" in err and "pass labels=" not in err
+
+    assert cli_main(["extract", str(tmp_path / "jets.npz"), "-j", "0", "-o",
+                     str(tmp_path / "c")]) == 1
+    err = capsys.readouterr().err
+    assert "-j/--n-jobs 0 is invalid" in err and "None" not in err
+
+
+def test_cli_extract_npy_with_labels(tmp_path, rng):
+    jets, labels = _random_jets(rng, n_jets=6)
+    np.save(tmp_path / "jets.npy", jets)
+    np.save(tmp_path / "labels.npy", labels)
+    code = cli_main(["extract", str(tmp_path / "jets.npy"), "--labels",
+                     str(tmp_path / "labels.npy"), "--preset", "kinematics", "-o",
+                     str(tmp_path / "out"), "--quiet"])
+    assert code == 0
+    frame = features.read_features(tmp_path / "out")
+    np.testing.assert_array_equal(frame["label"], labels)

@@ -143,3 +143,24 @@ def test_generated_arrays_survive_file_and_extraction(tmp_path):
     direct = features.get_feature_set("standard").compute(jets)
     np.testing.assert_array_equal(frame[direct.names].to_numpy(), direct.to_numpy())
     np.testing.assert_array_equal(frame["label"], labels)
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["-o", "g.txt"], "jetfeat generate writes .h5, .hdf5, .parquet, .pq files"),
+    (["-o", "g.h5", "-j", "0"], "-j/--workers 0 is invalid"),
+    (["-o", "g.h5", "-n", "-5"], "--n-jets -5 is invalid"),
+])
+def test_cli_generate_messages_name_cli_options(tmp_path, capsys, monkeypatch, argv, expected):
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["generate", *argv, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "format=" not in err and "n_signal" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_generate_python_checks_workers_and_extension(tmp_path):
+    with pytest.raises(ValueError, match=r"n_workers=0 is invalid"):
+        generate.generate(tmp_path / "g.h5", n_signal=1, n_background=1, n_workers=0)
+    with pytest.raises(ValueError, match=r"generation writes \.h5, .*output_format="):
+        generate.generate(tmp_path / "g.npz", n_signal=1, n_background=1)

@@ -660,13 +660,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="JetClass label branches kept as background (default: all others)")
     parser.add_argument("--max-particles", type=int, default=None,
                         help="truncate ragged inputs to this many leading-pT constituents")
+    parser.add_argument("--labels", default=None, metavar="PATH",
+                        help=".npy file with one 0/1 label per jet, for .npy jet input (which "
+                             "holds only the jets)")
     parser.add_argument("--quiet", action="store_true", help="hide the progress bar")
 
 
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``jetfeat extract`` with parsed arguments; return the exit code."""
     feature_set = args.config if args.config is not None else (args.preset or "efp-d5")
+    _check_cli_arguments(args)
     reader_options = {}
+    if args.labels is not None:
+        reader_options["labels"] = args.labels
     if args.signal is not None:
         reader_options["signal"] = args.signal
     if args.background is not None:
@@ -678,3 +684,38 @@ def run_cli(args: argparse.Namespace) -> int:
                      n_workers=args.workers, progress=not args.quiet, **reader_options)
     print(f"wrote features to {output}")
     return 0
+
+
+def _check_cli_arguments(args: argparse.Namespace) -> None:
+    """Reject bad options with messages that name the command-line options, not Python ones."""
+    if args.n_jobs is not None and (args.n_jobs == 0 or args.n_jobs < -1):
+        raise ValueError(f"-j/--n-jobs {args.n_jobs} is invalid; give a positive number of "
+                         "threads, or -1 for all cores (leave it out for 1 thread)")
+    if args.chunk_size < 1:
+        raise ValueError(f"--chunk-size {args.chunk_size} is invalid; use a positive number "
+                         "of jets")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers {args.workers} is invalid; use a positive number of "
+                         "worker processes")
+    suffixes = sorted(jio._EXTENSIONS)
+    files = jio.expand_inputs(args.input)
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix not in jio._EXTENSIONS:
+            raise ValueError(
+                f"{path}: cannot tell the format from the extension {suffix!r}; jetfeat extract "
+                f"reads files ending in {', '.join(suffixes)}. Rename the file to the extension "
+                "of its format."
+            )
+        if suffix == ".npy" and args.labels is None:
+            raise ValueError(
+                f"{path}: a .npy file holds only the jets; pass --labels LABELS.npy (a .npy "
+                "with one 0/1 label per jet), or save jets and labels together with "
+                "np.savez(path, jets=..., labels=...) and extract the .npz."
+            )
+    if args.labels is not None:
+        if any(path.suffix.lower() != ".npy" for path in files):
+            raise ValueError("--labels applies to .npy jet input only; the other formats "
+                             "store their labels in the file")
+        if not Path(args.labels).is_file():
+            raise FileNotFoundError(f"{args.labels}: no such file (given by --labels)")

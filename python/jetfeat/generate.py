@@ -46,6 +46,10 @@ PROCESSES = ("top", "qcd", "w")
 # Pythia accepts seeds in 0..900,000,000.
 _MAX_SEED = 900_000_000
 
+# Output extensions generate() writes and the format each stands for.
+_OUTPUT_SUFFIXES = {".h5": "landscape", ".hdf5": "landscape", ".parquet": "parquet",
+                    ".pq": "parquet"}
+
 # Stable invisible particles dropped before clustering: the three neutrino flavours.
 _NEUTRINOS = (12, 14, 16)
 
@@ -334,8 +338,18 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
                          "one jet and no negative count")
     if batch_size < 1:
         raise ValueError(f"batch_size={batch_size} is invalid; use a positive int")
+    if n_workers is not None and int(n_workers) < 1:
+        raise ValueError(f"n_workers={n_workers} is invalid; use None (every core) or a "
+                         "positive int")
     output = Path(output)
-    output_format = output_format or jio.detect_format(output)
+    if output_format is None:
+        output_format = _OUTPUT_SUFFIXES.get(output.suffix.lower())
+        if output_format is None:
+            raise ValueError(
+                f"{output}: cannot tell the output format from the extension "
+                f"{output.suffix!r}; generation writes {', '.join(_OUTPUT_SUFFIXES)} files. "
+                "Rename the output or pass output_format='landscape' or 'parquet'."
+            )
     if output_format not in ("landscape", "parquet"):
         raise ValueError(f"{output}: generation writes .h5 (landscape) or .parquet files, not "
                          f"{output_format}")
@@ -568,6 +582,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``jetfeat generate`` with parsed arguments; return the exit code."""
+    _check_cli_arguments(args)
     # Keep the generator's pTHat windows around a moved pT window.
     shift = (args.pt_min - 550.0)
     config = GeneratorConfig(
@@ -583,3 +598,22 @@ def run_cli(args: argparse.Namespace) -> int:
                       batch_size=args.batch_size, config=config, progress=not args.quiet)
     print(f"wrote {args.n_jets} jets to {output}")
     return 0
+
+
+def _check_cli_arguments(args: argparse.Namespace) -> None:
+    """Reject bad options with messages that name the command-line options, not Python ones."""
+    if args.n_jets < 1:
+        raise ValueError(f"--n-jets {args.n_jets} is invalid; ask for at least one jet")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"-j/--workers {args.workers} is invalid; give a positive number of "
+                         "worker processes (leave it out to use every core)")
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size {args.batch_size} is invalid; use a positive number "
+                         "of jets per task")
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in _OUTPUT_SUFFIXES:
+        raise ValueError(
+            f"{args.output}: cannot tell the output format from the extension {suffix!r}; "
+            f"jetfeat generate writes {', '.join(_OUTPUT_SUFFIXES)} files. Give -o/--output a "
+            "name ending in one of them."
+        )
