@@ -164,3 +164,26 @@ def test_generate_python_checks_workers_and_extension(tmp_path):
         generate.generate(tmp_path / "g.h5", n_signal=1, n_background=1, n_workers=0)
     with pytest.raises(ValueError, match=r"generation writes \.h5, .*output_format="):
         generate.generate(tmp_path / "g.npz", n_signal=1, n_background=1)
+
+
+def test_generate_checks_output_before_generating(tmp_path, capsys):
+    with pytest.raises(FileNotFoundError, match=r"output folder .*nodir does not exist"):
+        generate.generate(tmp_path / "nodir" / "g.h5", n_signal=1, n_background=1)
+    assert cli_main(["generate", "-o", str(tmp_path / "nodir" / "g.h5"), "--quiet"]) == 1
+    assert "nodir does not exist" in capsys.readouterr().err
+
+    existing = tmp_path / "old.h5"
+    existing.write_bytes(b"keep me")
+    with pytest.raises(FileExistsError, match=r"old\.h5: exists; pass overwrite=True"):
+        generate.generate(existing, n_signal=1, n_background=1)
+    assert cli_main(["generate", "-o", str(existing), "--quiet"]) == 1
+    assert "exists; pass --overwrite" in capsys.readouterr().err
+    assert existing.read_bytes() == b"keep me"
+
+
+def test_generate_overwrite_replaces(tmp_path):
+    existing = tmp_path / "old.h5"
+    existing.write_bytes(b"old")
+    generate.generate(existing, n_signal=1, n_background=1, n_workers=1, batch_size=1,
+                      progress=False, overwrite=True)
+    assert jio.read_landscape(existing).labels.tolist() == [1, 0]

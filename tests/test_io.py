@@ -391,3 +391,14 @@ def test_shared_pythia_sample_round_trip(tmp_path, pythia_sample):
     data = jio.read_landscape(path)
     np.testing.assert_array_equal(data.jets, jets[:500])
     np.testing.assert_array_equal(data.labels, labels[:500])
+
+
+def test_writers_name_a_missing_output_folder(tmp_path, sample):
+    jets, labels = sample
+    target = tmp_path / "nodir"
+    for writer, name in ((jio.write_landscape, "out.h5"), (jio.write_npz, "out.npz"),
+                         (jio.write_parquet, "out.parquet")):
+        with pytest.raises(FileNotFoundError, match=r"the output folder .*nodir does not exist; "
+                                                    r"create it first"):
+            writer(target / name, jets, labels)
+    assert not target.exists()

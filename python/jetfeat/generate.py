@@ -294,7 +294,7 @@ def _plan_tasks(n_per_process: dict, seed: int, batch_size: int, config: Generat
 def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: str = "top",
              seed: int = 1, n_workers: int | None = None, batch_size: int = 250,
              config: GeneratorConfig | None = None, output_format: str | None = None,
-             progress: bool = True) -> Path:
+             progress: bool = True, overwrite: bool = False) -> Path:
     """Generate labelled signal and QCD jets and write them to ``output``.
 
     Parameters
@@ -317,6 +317,8 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
         None picks it from the extension of ``output``.
     progress : bool, default=True
         Show a tqdm progress bar with jets per second and time left.
+    overwrite : bool, default=False
+        Replace ``output`` if it exists; False refuses before generating anything.
 
     Returns
     -------
@@ -353,6 +355,12 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
     if output_format not in ("landscape", "parquet"):
         raise ValueError(f"{output}: generation writes .h5 (landscape) or .parquet files, not "
                          f"{output_format}")
+    # Fail before the long run, not after it, on a bad output path.
+    jio._check_output_folder(output)
+    if output.exists() and not overwrite:
+        raise FileExistsError(f"{output}: exists; pass overwrite=True to replace it, or choose "
+                              "another output path")
+
     # Fail before the long run, not after it, when an optional package is missing.
     import_optional("pythia8mc", "jet generation")
     import_optional("fastjet", "jet generation")
@@ -577,6 +585,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mpi", action="store_true", help="turn multi-parton interactions on")
     parser.add_argument("--pythia", action="append", default=[], metavar="SETTING",
                         help="extra Pythia setting, e.g. 'Tune:pp = 14' (repeatable)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace OUTPUT if it exists (default: refuse)")
     parser.add_argument("--quiet", action="store_true", help="hide the progress bar")
 
 
@@ -595,7 +605,8 @@ def run_cli(args: argparse.Namespace) -> int:
     half = args.n_jets // 2
     output = generate(args.output, n_signal=args.n_jets - half, n_background=half,
                       signal=args.signal, seed=args.seed, n_workers=args.workers,
-                      batch_size=args.batch_size, config=config, progress=not args.quiet)
+                      batch_size=args.batch_size, config=config, progress=not args.quiet,
+                      overwrite=args.overwrite)
     print(f"wrote {args.n_jets} jets to {output}")
     return 0
 
@@ -617,3 +628,8 @@ def _check_cli_arguments(args: argparse.Namespace) -> None:
             f"jetfeat generate writes {', '.join(_OUTPUT_SUFFIXES)} files. Give -o/--output a "
             "name ending in one of them."
         )
+    output = Path(args.output)
+    if output.exists() and not args.overwrite:
+        raise FileExistsError(f"{output}: exists; pass --overwrite to replace it, or choose "
+                              "another -o/--output")
+    jio._check_output_folder(output)

@@ -159,6 +159,18 @@ def _check_file(path: str | os.PathLike) -> Path:
     return path
 
 
+def _check_output_folder(path: str | os.PathLike) -> Path:
+    """Return ``path`` as a Path after checking that the folder it goes into exists."""
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"{path}: the output folder {folder} does not exist; create it first (for example "
+            f"mkdir -p {folder}) or choose an output path in an existing folder."
+        )
+    return path
+
+
 def _check_labels(labels, path: Path, column: str, start: int = 0) -> np.ndarray:
     """Return ``labels`` as int8 after checking that every value is 0 or 1."""
     values = np.asarray(labels)
@@ -420,6 +432,7 @@ class LandscapeWriter:
             self._float_names.append("weight")
         self._int_names = ["ttv", LANDSCAPE_LABEL]
 
+        _check_output_folder(self.path)
         self._file = h5py.File(self.path, "w")
         root = self._file
         _set_text(root, "CLASS", "GROUP")
@@ -868,7 +881,7 @@ def write_npz(path, jets, labels, weights=None) -> Path:
     Path
         ``path``.
     """
-    path = Path(path)
+    path = _check_output_folder(path)
     jets = np.asarray(jets)
 
     # The same checks as the other writers, so a bad value fails here and not at read time
@@ -1019,6 +1032,7 @@ def write_parquet(path, jets, labels, weights=None, *, metadata: dict | None = N
 
     from .jets import as_jet_batch
 
+    _check_output_folder(path)
     batch = as_jet_batch(jets)
     labels = _check_labels(labels, Path(path), "label")
     if labels.shape[0] != batch.n_jets:
