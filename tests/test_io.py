@@ -402,3 +402,29 @@ def test_writers_name_a_missing_output_folder(tmp_path, sample):
                                                     r"create it first"):
             writer(target / name, jets, labels)
     assert not target.exists()
+
+
+def test_readers_name_the_real_format(tmp_path, sample):
+    jets, labels = sample
+    npz = jio.write_npz(tmp_path / "jets.npz", jets, labels)
+    disguised = tmp_path / "jets.h5"
+    disguised.write_bytes(npz.read_bytes())
+    with pytest.raises(ValueError, match=r"is a numpy \.npz \(zip\) file, not HDF5.*"
+                                         r"format='npz'\) \(the jetfeat\.io\.read_npz format"):
+        jio.read_landscape(disguised)
+    data = jio.read(disguised, format="npz")
+    np.testing.assert_array_equal(data.labels, labels)
+
+    h5 = jio.write_landscape(tmp_path / "jets_real.h5", jets, labels)
+    as_root = tmp_path / "jets.root"
+    as_root.write_bytes(h5.read_bytes())
+    with pytest.raises(ValueError, match=r"is a HDF5 file, not ROOT.*format='landscape'"):
+        jio.read_jetclass(as_root)
+
+
+def test_read_jetclass_error_is_one_paragraph(tmp_path):
+    garbage = tmp_path / "garbage.root"
+    garbage.write_bytes(b"not a root file at all" * 10)
+    with pytest.raises(ValueError, match=r"cannot be opened as ROOT") as info:
+        jio.read_jetclass(garbage)
+    assert "\n" not in str(info.value)

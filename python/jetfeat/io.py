@@ -283,14 +283,52 @@ def _landscape_count(path: Path, key: str) -> int:
         return _LandscapeLayout(handle, path, key).n_rows
 
 
+# File signatures (first bytes) of the formats jetfeat reads: format, description, reader.
+_SIGNATURES = (
+    (b"\x89HDF\r\n\x1a\n", "landscape", "HDF5", "jetfeat.io.read_landscape"),
+    (b"root", "jetclass", "ROOT", "jetfeat.io.read_jetclass"),
+    (b"PK\x03\x04", "npz", "numpy .npz (zip)", "jetfeat.io.read_npz"),
+    (b"\x93NUMPY", "npy", "numpy .npy", "jetfeat.io.read_npz"),
+    (b"PAR1", "parquet", "Parquet", "jetfeat.io.read_parquet"),
+)
+
+
+def _sniff(path: Path) -> tuple[str, str, str] | None:
+    """Return (format, description, reader) from the file's first bytes, None if unknown."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return None
+    for signature, fmt, description, reader in _SIGNATURES:
+        if head.startswith(signature):
+            return fmt, description, reader
+    return None
+
+
+def _unreadable(path: Path, expected: str, exc: Exception) -> ValueError:
+    """Return a one-paragraph error for a file that is not ``expected``, naming its real format."""
+    found = _sniff(path)
+    if found is not None and found[1] != expected:
+        fmt, description, reader = found
+        return ValueError(
+            f"{path}: is a {description} file, not {expected}, whatever its extension says; "
+            f"read it with jetfeat.io.read(path, format={fmt!r}) (the {reader} format), or "
+            "rename it to the extension of its format."
+        )
+    # Library messages can span lines; keep the error one paragraph.
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return ValueError(
+        f"{path}: cannot be opened as {expected} ({detail}); the file is damaged, incomplete or "
+        f"not {expected}. Download or generate it again."
+    )
+
+
 def _open_h5(path: Path, h5py):
     try:
         return h5py.File(path, "r")
     except OSError as exc:
-        raise ValueError(
-            f"{path}: cannot be opened as HDF5 ({exc}); the file is damaged, incomplete or not "
-            "HDF5. Download or generate it again."
-        ) from exc
+        raise _unreadable(path, "HDF5", exc) from exc
 
 
 def _landscape_rows(path: Path, start: int, stop: int | None, key: str,
@@ -603,10 +641,7 @@ def _open_tree(path: Path, tree: str):
     try:
         handle = uproot.open(path)
     except Exception as exc:  # uproot raises several types for a damaged file
-        raise ValueError(
-            f"{path}: cannot be opened as a ROOT file ({type(exc).__name__}: {exc}); the file is "
-            "damaged, incomplete or not ROOT."
-        ) from exc
+        raise _unreadable(path, "ROOT", exc) from exc
     if tree not in handle:
         raise ValueError(
             f"{path}: no TTree {tree!r}; keys present: {handle.keys()}. JetClass files keep "
