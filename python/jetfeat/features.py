@@ -183,10 +183,11 @@ class _Substructure:
         jet = np.array([[[500.0, 300.0, 0.0, 400.0], [100.0, 60.0, 10.0, 79.0]]])
         return self.compute(as_jet_batch(jet), None).names
 
-    def compute(self, batch: JetBatch, n_jobs) -> FeatureTable:
+    def compute(self, batch: JetBatch, n_jobs, empty_jets: str = "raise") -> FeatureTable:
         from . import substructure
 
-        return substructure.compute(batch, self.observables, n_jobs=n_jobs)
+        return substructure.compute(batch, self.observables, n_jobs=n_jobs,
+                                    empty_jets=empty_jets)
 
 
 class _Function:
@@ -264,7 +265,8 @@ class FeatureSet:
             self._names = names
         return list(self._names)
 
-    def compute(self, jets, n_jobs: int | None = None, *, coords: str = "epxpypz") -> FeatureTable:
+    def compute(self, jets, n_jobs: int | None = None, *, coords: str = "epxpypz",
+                empty_jets: str = "raise") -> FeatureTable:
         """Compute every feature of the set for a batch of jets.
 
         Parameters
@@ -275,6 +277,9 @@ class FeatureSet:
             Threads for the C++ kernels: None means 1, -1 means all cores.
         coords : {"epxpypz", "ptyphim"}, default="epxpypz"
             Meaning of the four input columns.
+        empty_jets : {"raise", "zero"}, default="raise"
+            Passed to :func:`jetfeat.substructure.compute` for sets with substructure
+            families: "raise" rejects a jet without particles, "zero" gives it 0.0.
 
         Returns
         -------
@@ -285,7 +290,10 @@ class FeatureSet:
         batch = as_jet_batch(jets, coords=coords)
         columns: dict[str, np.ndarray] = {}
         for component in self._components:
-            table = component.compute(batch, n_jobs)
+            if isinstance(component, _Substructure):
+                table = component.compute(batch, n_jobs, empty_jets=empty_jets)
+            else:
+                table = component.compute(batch, n_jobs)
             for column in table.names:
                 # A column two components both provide (for example jet mass) is kept once.
                 columns.setdefault(column, table[column])
