@@ -187,3 +187,9 @@ def test_generate_overwrite_replaces(tmp_path):
     generate.generate(existing, n_signal=1, n_background=1, n_workers=1, batch_size=1,
                       progress=False, overwrite=True)
     assert jio.read_landscape(existing).labels.tolist() == [1, 0]
+
+
+def test_tasks_hold_one_class_each_and_alternate():
+    # docs/data.md describes this layout: one-class blocks of batch_size jets, alternating.
+    tasks = generate._plan_tasks({"top": 20, "qcd": 20}, 1, 10, generate.GeneratorConfig())
+    assert [(t["process"], t["n_jets"]) for t in tasks] == [("top", 10), ("qcd", 10)] * 2

@@ -279,7 +279,8 @@ def _plan_tasks(n_per_process: dict, seed: int, batch_size: int, config: Generat
                                                             else [])
                for process, n in n_per_process.items()}
 
-    # Interleave processes so every stretch of the output file mixes signal and background.
+    # Alternate processes task by task. Each task holds one class, so the file is a run of
+    # one-class blocks of batch_size jets, not a per-jet mixture.
     order = []
     longest = max((len(b) for b in batches.values()), default=0)
     for k in range(longest):
