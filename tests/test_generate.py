@@ -193,3 +193,12 @@ def test_tasks_hold_one_class_each_and_alternate():
     # docs/data.md describes this layout: one-class blocks of batch_size jets, alternating.
     tasks = generate._plan_tasks({"top": 20, "qcd": 20}, 1, 10, generate.GeneratorConfig())
     assert [(t["process"], t["n_jets"]) for t in tasks] == [("top", 10), ("qcd", 10)] * 2
+
+
+def test_cli_help_shows_defaults(capsys):
+    with pytest.raises(SystemExit):
+        cli_main(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for expected in ("GeV (default: 550)", "GeV (default: 650)", "radius R (default: 0.8)",
+                     "replace OUTPUT if it exists"):
+        assert expected in text

@@ -578,9 +578,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (default: all cores)")
     parser.add_argument("--batch-size", type=int, default=250,
                         help="jets per task and per seed (default: 250)")
-    parser.add_argument("--pt-min", type=float, default=550.0, help="jet pT minimum in GeV")
-    parser.add_argument("--pt-max", type=float, default=650.0, help="jet pT maximum in GeV")
-    parser.add_argument("--radius", type=float, default=0.8, help="anti-kT radius R")
+    parser.add_argument("--pt-min", type=float, default=550.0,
+                        help="jet pT minimum in GeV (default: 550)")
+    parser.add_argument("--pt-max", type=float, default=650.0,
+                        help="jet pT maximum in GeV (default: 650)")
+    parser.add_argument("--radius", type=float, default=0.8,
+                        help="anti-kT radius R (default: 0.8)")
     parser.add_argument("--sqrt-s", type=float, default=14000.0,
                         help="centre-of-mass energy in GeV (default: 14000)")
     parser.add_argument("--mpi", action="store_true", help="turn multi-parton interactions on")
