@@ -347,3 +347,13 @@ def test_cli_extract_npy_with_labels(tmp_path, rng):
     assert code == 0
     frame = features.read_features(tmp_path / "out")
     np.testing.assert_array_equal(frame["label"], labels)
+
+
+def test_read_features_incomplete_does_not_promise_a_rerun_fixes_bad_input(tmp_path, rng):
+    jets, labels = _random_jets(rng, n_jets=8)
+    jets[5, 0, 0] = np.nan
+    path = jio.write_npz(tmp_path / "bad.npz", jets, labels)
+    with pytest.raises(ValueError):
+        features.extract(path, "kinematics", tmp_path / "out", chunk_size=4, progress=False)
+    with pytest.raises(ValueError, match=r"incomplete\. If it was interrupted.*fix the input"):
+        features.read_features(tmp_path / "out")

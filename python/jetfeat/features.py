@@ -628,8 +628,9 @@ def read_features(output, columns: Sequence[str] | None = None):
                                 "output directory")
     manifest = json.loads(manifest_path.read_text())
     if not manifest.get("complete"):
-        raise ValueError(f"{output}: the extraction is incomplete; run the same `jetfeat "
-                         "extract` command again to finish it")
+        raise ValueError(f"{output}: the extraction is incomplete. If it was interrupted, run "
+                         "the same `jetfeat extract` command again to resume it; if it stopped "
+                         "on an error in the input, fix the input first or it stops again")
     frames = [pq.read_table(output / part, columns=columns).to_pandas()
               for part in manifest["parts"]]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
