@@ -300,7 +300,7 @@ def test_cli_extract_missing_input(tmp_path, capsys):
     assert "absent.h5: no such file" in capsys.readouterr().err
 
 
-def test_extract_error_names_file_and_jet_index_in_file(tmp_path, rng, capsys):
+def test_extract_error_names_file_and_jet(tmp_path, rng, capsys):
     jets, labels = _random_jets(rng, n_jets=12)
     jets[9, 2, 1] = np.inf
     path = jio.write_npz(tmp_path / "nan9.npz", jets, labels)
@@ -318,7 +318,7 @@ def test_extract_error_names_file_and_jet_index_in_file(tmp_path, rng, capsys):
     assert "nan9.npz" in err and "jet 9, particle 2" in err
 
 
-def test_cli_extract_messages_name_cli_options(tmp_path, rng, capsys):
+def test_cli_extract_messages_name_options(tmp_path, rng, capsys):
     notes = tmp_path / "notes.txt"
     notes.write_text("not jets")
     assert cli_main(["extract", str(notes), "-o", str(tmp_path / "a")]) == 1
@@ -349,7 +349,7 @@ def test_cli_extract_npy_with_labels(tmp_path, rng):
     np.testing.assert_array_equal(frame["label"], labels)
 
 
-def test_read_features_incomplete_does_not_promise_a_rerun_fixes_bad_input(tmp_path, rng):
+def test_read_features_incomplete_after_error(tmp_path, rng):
     jets, labels = _random_jets(rng, n_jets=8)
     jets[5, 0, 0] = np.nan
     path = jio.write_npz(tmp_path / "bad.npz", jets, labels)

@@ -150,7 +150,7 @@ def test_generated_arrays_survive_file_and_extraction(tmp_path):
     (["-o", "g.h5", "-j", "0"], "-j/--workers 0 is invalid"),
     (["-o", "g.h5", "-n", "-5"], "--n-jets -5 is invalid"),
 ])
-def test_cli_generate_messages_name_cli_options(tmp_path, capsys, monkeypatch, argv, expected):
+def test_cli_generate_messages_name_options(tmp_path, capsys, monkeypatch, argv, expected):
     monkeypatch.chdir(tmp_path)
     assert cli_main(["generate", *argv, "--quiet"]) == 1
     err = capsys.readouterr().err
@@ -159,14 +159,14 @@ def test_cli_generate_messages_name_cli_options(tmp_path, capsys, monkeypatch, a
     assert not list(tmp_path.iterdir())
 
 
-def test_generate_python_checks_workers_and_extension(tmp_path):
+def test_generate_checks_workers_and_extension(tmp_path):
     with pytest.raises(ValueError, match=r"n_workers=0 is invalid"):
         generate.generate(tmp_path / "g.h5", n_signal=1, n_background=1, n_workers=0)
     with pytest.raises(ValueError, match=r"generation writes \.h5, .*output_format="):
         generate.generate(tmp_path / "g.npz", n_signal=1, n_background=1)
 
 
-def test_generate_checks_output_before_generating(tmp_path, capsys):
+def test_generate_checks_output_first(tmp_path, capsys):
     with pytest.raises(FileNotFoundError, match=r"output folder .*nodir does not exist"):
         generate.generate(tmp_path / "nodir" / "g.h5", n_signal=1, n_background=1)
     assert cli_main(["generate", "-o", str(tmp_path / "nodir" / "g.h5"), "--quiet"]) == 1
@@ -189,7 +189,7 @@ def test_generate_overwrite_replaces(tmp_path):
     assert jio.read_landscape(existing).labels.tolist() == [1, 0]
 
 
-def test_tasks_hold_one_class_each_and_alternate():
+def test_tasks_alternate_one_class_blocks():
     # docs/data.md describes this layout: one-class blocks of batch_size jets, alternating.
     tasks = generate._plan_tasks({"top": 20, "qcd": 20}, 1, 10, generate.GeneratorConfig())
     assert [(t["process"], t["n_jets"]) for t in tasks] == [("top", 10), ("qcd", 10)] * 2

@@ -272,7 +272,7 @@ def test_npz_wrong_shape(tmp_path):
 
 @pytest.mark.parametrize("bad_labels, value", [([0.7, 1.0, 0.2], "0.7"), ([0, 1, 256], "256"),
                                                ([0, 2, 1], "2")])
-def test_write_npz_rejects_labels_other_than_01(tmp_path, sample, bad_labels, value):
+def test_write_npz_rejects_bad_labels(tmp_path, sample, bad_labels, value):
     jets = sample[0][:3]
     with pytest.raises(ValueError, match=rf"'labels' has the value {value}.* at jet"):
         jio.write_npz(tmp_path / "bad.npz", jets, bad_labels)
@@ -393,7 +393,7 @@ def test_shared_pythia_sample_round_trip(tmp_path, pythia_sample):
     np.testing.assert_array_equal(data.labels, labels[:500])
 
 
-def test_writers_name_a_missing_output_folder(tmp_path, sample):
+def test_writers_name_missing_folder(tmp_path, sample):
     jets, labels = sample
     target = tmp_path / "nodir"
     for writer, name in ((jio.write_landscape, "out.h5"), (jio.write_npz, "out.npz"),
@@ -418,7 +418,7 @@ def test_readers_name_the_real_format(tmp_path, sample):
     h5 = jio.write_landscape(tmp_path / "jets_real.h5", jets, labels)
     as_root = tmp_path / "jets.root"
     as_root.write_bytes(h5.read_bytes())
-    with pytest.raises(ValueError, match=r"is a HDF5 file, not ROOT.*format='landscape'"):
+    with pytest.raises(ValueError, match=r"is an HDF5 file, not ROOT.*format='landscape'"):
         jio.read_jetclass(as_root)
 
 

@@ -671,7 +671,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="truncate ragged inputs to this many leading-pT constituents")
     parser.add_argument("--labels", default=None, metavar="PATH",
                         help=".npy file with one 0/1 label per jet, for .npy jet input (which "
-                             "holds only the jets)")
+                             "contains only the jets)")
     parser.add_argument("--quiet", action="store_true", help="hide the progress bar")
 
 
@@ -718,7 +718,7 @@ def _check_cli_arguments(args: argparse.Namespace) -> None:
             )
         if suffix == ".npy" and args.labels is None:
             raise ValueError(
-                f"{path}: a .npy file holds only the jets; pass --labels LABELS.npy (a .npy "
+                f"{path}: a .npy file contains only the jets; pass --labels LABELS.npy (a .npy "
                 "with one 0/1 label per jet), or save jets and labels together with "
                 "np.savez(path, jets=..., labels=...) and extract the .npz."
             )

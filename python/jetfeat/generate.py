@@ -590,7 +590,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pythia", action="append", default=[], metavar="SETTING",
                         help="extra Pythia setting, e.g. 'Tune:pp = 14' (repeatable)")
     parser.add_argument("--overwrite", action="store_true",
-                        help="replace OUTPUT if it exists (default: refuse)")
+                        help="replace OUTPUT if it exists (default: stop with an error)")
     parser.add_argument("--quiet", action="store_true", help="hide the progress bar")
 
 

@@ -283,13 +283,13 @@ def _landscape_count(path: Path, key: str) -> int:
         return _LandscapeLayout(handle, path, key).n_rows
 
 
-# File signatures (first bytes) of the formats jetfeat reads: format, description, reader.
+# File signatures (first bytes) of the formats jetfeat reads, with format, description and reader.
 _SIGNATURES = (
-    (b"\x89HDF\r\n\x1a\n", "landscape", "HDF5", "jetfeat.io.read_landscape"),
-    (b"root", "jetclass", "ROOT", "jetfeat.io.read_jetclass"),
-    (b"PK\x03\x04", "npz", "numpy .npz (zip)", "jetfeat.io.read_npz"),
-    (b"\x93NUMPY", "npy", "numpy .npy", "jetfeat.io.read_npz"),
-    (b"PAR1", "parquet", "Parquet", "jetfeat.io.read_parquet"),
+    (b"\x89HDF\r\n\x1a\n", "landscape", "an HDF5", "jetfeat.io.read_landscape"),
+    (b"root", "jetclass", "a ROOT", "jetfeat.io.read_jetclass"),
+    (b"PK\x03\x04", "npz", "a numpy .npz (zip)", "jetfeat.io.read_npz"),
+    (b"\x93NUMPY", "npy", "a numpy .npy", "jetfeat.io.read_npz"),
+    (b"PAR1", "parquet", "a Parquet", "jetfeat.io.read_parquet"),
 )
 
 
@@ -309,10 +309,10 @@ def _sniff(path: Path) -> tuple[str, str, str] | None:
 def _unreadable(path: Path, expected: str, exc: Exception) -> ValueError:
     """Return a one-paragraph error for a file that is not ``expected``, naming its real format."""
     found = _sniff(path)
-    if found is not None and found[1] != expected:
+    if found is not None and not found[1].endswith(f" {expected}"):
         fmt, description, reader = found
         return ValueError(
-            f"{path}: is a {description} file, not {expected}, whatever its extension says; "
+            f"{path}: is {description} file, not {expected}, whatever its extension says; "
             f"read it with jetfeat.io.read(path, format={fmt!r}) (the {reader} format), or "
             "rename it to the extension of its format."
         )
