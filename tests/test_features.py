@@ -298,3 +298,62 @@ def test_cli_extract_missing_input(tmp_path, capsys):
     code = cli_main(["extract", str(tmp_path / "absent.h5"), "-o", str(tmp_path / "o")])
     assert code == 1
     assert "absent.h5: no such file" in capsys.readouterr().err
+
+
+def test_extract_error_names_file_and_jet(tmp_path, rng, capsys):
+    jets, labels = _random_jets(rng, n_jets=12)
+    jets[9, 2, 1] = np.inf
+    path = jio.write_npz(tmp_path / "nan9.npz", jets, labels)
+    with pytest.raises(ValueError) as info:
+        features.extract(path, "kinematics", tmp_path / "out", chunk_size=4, progress=False)
+    message = str(info.value)
+    assert "nan9.npz" in message
+    assert "jet 9, particle 2 has a non-finite coordinate" in message
+    assert "fails the same way" in message
+
+    code = cli_main(["extract", str(path), "--preset", "kinematics", "-o",
+                     str(tmp_path / "cli"), "--chunk-size", "4", "--quiet"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "nan9.npz" in err and "jet 9, particle 2" in err
+
+
+def test_cli_extract_messages_name_options(tmp_path, rng, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not jets")
+    assert cli_main(["extract", str(notes), "-o", str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err
+    assert "jetfeat extract reads files ending in" in err and "format=" not in err
+
+    jets, labels = _random_jets(rng, n_jets=6)
+    np.save(tmp_path / "jets.npy", jets)
+    assert cli_main(["extract", str(tmp_path / "jets.npy"), "-o", str(tmp_path / "b")]) == 1
+    err = capsys.readouterr().err
+    assert "--labels" in err and "pass labels=" not in err
+
+    assert cli_main(["extract", str(tmp_path / "jets.npz"), "-j", "0", "-o",
+                     str(tmp_path / "c")]) == 1
+    err = capsys.readouterr().err
+    assert "-j/--n-jobs 0 is invalid" in err and "None" not in err
+
+
+def test_cli_extract_npy_with_labels(tmp_path, rng):
+    jets, labels = _random_jets(rng, n_jets=6)
+    np.save(tmp_path / "jets.npy", jets)
+    np.save(tmp_path / "labels.npy", labels)
+    code = cli_main(["extract", str(tmp_path / "jets.npy"), "--labels",
+                     str(tmp_path / "labels.npy"), "--preset", "kinematics", "-o",
+                     str(tmp_path / "out"), "--quiet"])
+    assert code == 0
+    frame = features.read_features(tmp_path / "out")
+    np.testing.assert_array_equal(frame["label"], labels)
+
+
+def test_read_features_incomplete_after_error(tmp_path, rng):
+    jets, labels = _random_jets(rng, n_jets=8)
+    jets[5, 0, 0] = np.nan
+    path = jio.write_npz(tmp_path / "bad.npz", jets, labels)
+    with pytest.raises(ValueError):
+        features.extract(path, "kinematics", tmp_path / "out", chunk_size=4, progress=False)
+    with pytest.raises(ValueError, match=r"incomplete\. If it was interrupted.*fix the input"):
+        features.read_features(tmp_path / "out")

@@ -143,3 +143,62 @@ def test_generated_arrays_survive_file_and_extraction(tmp_path):
     direct = features.get_feature_set("standard").compute(jets)
     np.testing.assert_array_equal(frame[direct.names].to_numpy(), direct.to_numpy())
     np.testing.assert_array_equal(frame["label"], labels)
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["-o", "g.txt"], "jetfeat generate writes .h5, .hdf5, .parquet, .pq files"),
+    (["-o", "g.h5", "-j", "0"], "-j/--workers 0 is invalid"),
+    (["-o", "g.h5", "-n", "-5"], "--n-jets -5 is invalid"),
+])
+def test_cli_generate_messages_name_options(tmp_path, capsys, monkeypatch, argv, expected):
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["generate", *argv, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "format=" not in err and "n_signal" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_generate_checks_workers_and_extension(tmp_path):
+    with pytest.raises(ValueError, match=r"n_workers=0 is invalid"):
+        generate.generate(tmp_path / "g.h5", n_signal=1, n_background=1, n_workers=0)
+    with pytest.raises(ValueError, match=r"generation writes \.h5, .*output_format="):
+        generate.generate(tmp_path / "g.npz", n_signal=1, n_background=1)
+
+
+def test_generate_checks_output_first(tmp_path, capsys):
+    with pytest.raises(FileNotFoundError, match=r"output folder .*nodir does not exist"):
+        generate.generate(tmp_path / "nodir" / "g.h5", n_signal=1, n_background=1)
+    assert cli_main(["generate", "-o", str(tmp_path / "nodir" / "g.h5"), "--quiet"]) == 1
+    assert "nodir does not exist" in capsys.readouterr().err
+
+    existing = tmp_path / "old.h5"
+    existing.write_bytes(b"keep me")
+    with pytest.raises(FileExistsError, match=r"old\.h5: exists; pass overwrite=True"):
+        generate.generate(existing, n_signal=1, n_background=1)
+    assert cli_main(["generate", "-o", str(existing), "--quiet"]) == 1
+    assert "exists; pass --overwrite" in capsys.readouterr().err
+    assert existing.read_bytes() == b"keep me"
+
+
+def test_generate_overwrite_replaces(tmp_path):
+    existing = tmp_path / "old.h5"
+    existing.write_bytes(b"old")
+    generate.generate(existing, n_signal=1, n_background=1, n_workers=1, batch_size=1,
+                      progress=False, overwrite=True)
+    assert jio.read_landscape(existing).labels.tolist() == [1, 0]
+
+
+def test_tasks_alternate_one_class_blocks():
+    # docs/data.md describes this layout: one-class blocks of batch_size jets, alternating.
+    tasks = generate._plan_tasks({"top": 20, "qcd": 20}, 1, 10, generate.GeneratorConfig())
+    assert [(t["process"], t["n_jets"]) for t in tasks] == [("top", 10), ("qcd", 10)] * 2
+
+
+def test_cli_help_shows_defaults(capsys):
+    with pytest.raises(SystemExit):
+        cli_main(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for expected in ("GeV (default: 550)", "GeV (default: 650)", "radius R (default: 0.8)",
+                     "replace OUTPUT if it exists"):
+        assert expected in text

@@ -270,6 +270,25 @@ def test_npz_wrong_shape(tmp_path):
         jio.read_npz(tmp_path / "flat.npz")
 
 
+@pytest.mark.parametrize("bad_labels, value", [([0.7, 1.0, 0.2], "0.7"), ([0, 1, 256], "256"),
+                                               ([0, 2, 1], "2")])
+def test_write_npz_rejects_bad_labels(tmp_path, sample, bad_labels, value):
+    jets = sample[0][:3]
+    with pytest.raises(ValueError, match=rf"'labels' has the value {value}.* at jet"):
+        jio.write_npz(tmp_path / "bad.npz", jets, bad_labels)
+    assert not (tmp_path / "bad.npz").exists()
+
+
+def test_write_npz_rejects_three_columns(tmp_path, sample):
+    jets, labels = sample
+    with pytest.raises(ValueError, match=r"'jets' has shape \(37, 12, 3\)"):
+        jio.write_npz(tmp_path / "bad.npz", jets[:, :, :3], labels)
+    with pytest.raises(ValueError, match=r"37 jets but 36 labels"):
+        jio.write_npz(tmp_path / "bad.npz", jets, labels[:-1])
+    with pytest.raises(ValueError, match=r"non-finite weight nan at jet 2"):
+        jio.write_npz(tmp_path / "bad.npz", jets[:3], labels[:3], [1.0, 1.0, np.nan])
+
+
 # --- Parquet --------------------------------------------------------------------------------
 
 
@@ -372,3 +391,40 @@ def test_shared_pythia_sample_round_trip(tmp_path, pythia_sample):
     data = jio.read_landscape(path)
     np.testing.assert_array_equal(data.jets, jets[:500])
     np.testing.assert_array_equal(data.labels, labels[:500])
+
+
+def test_writers_name_missing_folder(tmp_path, sample):
+    jets, labels = sample
+    target = tmp_path / "nodir"
+    for writer, name in ((jio.write_landscape, "out.h5"), (jio.write_npz, "out.npz"),
+                         (jio.write_parquet, "out.parquet")):
+        with pytest.raises(FileNotFoundError, match=r"the output folder .*nodir does not exist; "
+                                                    r"create it first"):
+            writer(target / name, jets, labels)
+    assert not target.exists()
+
+
+def test_readers_name_the_real_format(tmp_path, sample):
+    jets, labels = sample
+    npz = jio.write_npz(tmp_path / "jets.npz", jets, labels)
+    disguised = tmp_path / "jets.h5"
+    disguised.write_bytes(npz.read_bytes())
+    with pytest.raises(ValueError, match=r"is a numpy \.npz \(zip\) file, not HDF5.*"
+                                         r"format='npz'\) \(the jetfeat\.io\.read_npz format"):
+        jio.read_landscape(disguised)
+    data = jio.read(disguised, format="npz")
+    np.testing.assert_array_equal(data.labels, labels)
+
+    h5 = jio.write_landscape(tmp_path / "jets_real.h5", jets, labels)
+    as_root = tmp_path / "jets.root"
+    as_root.write_bytes(h5.read_bytes())
+    with pytest.raises(ValueError, match=r"is an HDF5 file, not ROOT.*format='landscape'"):
+        jio.read_jetclass(as_root)
+
+
+def test_read_jetclass_error_is_one_paragraph(tmp_path):
+    garbage = tmp_path / "garbage.root"
+    garbage.write_bytes(b"not a root file at all" * 10)
+    with pytest.raises(ValueError, match=r"cannot be opened as ROOT") as info:
+        jio.read_jetclass(garbage)
+    assert "\n" not in str(info.value)

@@ -32,6 +32,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -182,10 +183,11 @@ class _Substructure:
         jet = np.array([[[500.0, 300.0, 0.0, 400.0], [100.0, 60.0, 10.0, 79.0]]])
         return self.compute(as_jet_batch(jet), None).names
 
-    def compute(self, batch: JetBatch, n_jobs) -> FeatureTable:
+    def compute(self, batch: JetBatch, n_jobs, empty_jets: str = "raise") -> FeatureTable:
         from . import substructure
 
-        return substructure.compute(batch, self.observables, n_jobs=n_jobs)
+        return substructure.compute(batch, self.observables, n_jobs=n_jobs,
+                                    empty_jets=empty_jets)
 
 
 class _Function:
@@ -263,7 +265,8 @@ class FeatureSet:
             self._names = names
         return list(self._names)
 
-    def compute(self, jets, n_jobs: int | None = None, *, coords: str = "epxpypz") -> FeatureTable:
+    def compute(self, jets, n_jobs: int | None = None, *, coords: str = "epxpypz",
+                empty_jets: str = "raise") -> FeatureTable:
         """Compute every feature of the set for a batch of jets.
 
         Parameters
@@ -274,6 +277,9 @@ class FeatureSet:
             Threads for the C++ kernels: None means 1, -1 means all cores.
         coords : {"epxpypz", "ptyphim"}, default="epxpypz"
             Meaning of the four input columns.
+        empty_jets : {"raise", "zero"}, default="raise"
+            Passed to :func:`jetfeat.substructure.compute` for sets with substructure
+            families: "raise" rejects a jet without particles, "zero" gives it 0.0.
 
         Returns
         -------
@@ -284,7 +290,10 @@ class FeatureSet:
         batch = as_jet_batch(jets, coords=coords)
         columns: dict[str, np.ndarray] = {}
         for component in self._components:
-            table = component.compute(batch, n_jobs)
+            if isinstance(component, _Substructure):
+                table = component.compute(batch, n_jobs, empty_jets=empty_jets)
+            else:
+                table = component.compute(batch, n_jobs)
             for column in table.names:
                 # A column two components both provide (for example jet mass) is kept once.
                 columns.setdefault(column, table[column])
@@ -411,7 +420,10 @@ def _run_task(task: dict, feature_set: FeatureSet, output: str, n_jobs, reader_o
     import pyarrow.parquet as pq
 
     data = jio.read_rows(task["path"], task["start"], task["stop"], **reader_options)
-    table = feature_set.compute(data.jets, n_jobs=n_jobs)
+    try:
+        table = feature_set.compute(data.jets, n_jobs=n_jobs)
+    except ValueError as exc:
+        raise _in_file(exc, task) from exc
 
     columns = {name: table[name] for name in table.names}
     columns["label"] = data.labels
@@ -428,6 +440,19 @@ def _run_task(task: dict, feature_set: FeatureSet, output: str, n_jobs, reader_o
     pq.write_table(arrow, temporary)
     os.replace(temporary, final)
     return task["part"], task["stop"] - task["start"], len(data.labels)
+
+
+def _in_file(exc: ValueError, task: dict) -> ValueError:
+    """Return ``exc`` reworded with the input file and the jet index in that file.
+
+    The feature code sees one chunk, so its messages count jets from the chunk start.
+    """
+    start = int(task["start"])
+    message = re.sub(r"^jet (\d+)", lambda m: f"jet {start + int(m.group(1))}", str(exc))
+    return ValueError(
+        f"{task['path']} (jets {start}:{task['stop']}): {message} The input itself is bad, so "
+        "running the command again fails the same way: fix or drop that jet in the file first."
+    )
 
 
 def _prepare_output(output: Path, manifest: dict, resume: bool) -> None:
@@ -603,8 +628,9 @@ def read_features(output, columns: Sequence[str] | None = None):
                                 "output directory")
     manifest = json.loads(manifest_path.read_text())
     if not manifest.get("complete"):
-        raise ValueError(f"{output}: the extraction is incomplete; run the same `jetfeat "
-                         "extract` command again to finish it")
+        raise ValueError(f"{output}: the extraction is incomplete. If it was interrupted, run "
+                         "the same `jetfeat extract` command again to resume it; if it stopped "
+                         "on an error in the input, fix the input first or it stops again")
     frames = [pq.read_table(output / part, columns=columns).to_pandas()
               for part in manifest["parts"]]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -643,13 +669,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="JetClass label branches kept as background (default: all others)")
     parser.add_argument("--max-particles", type=int, default=None,
                         help="truncate ragged inputs to this many leading-pT constituents")
+    parser.add_argument("--labels", default=None, metavar="PATH",
+                        help=".npy file with one 0/1 label per jet, for .npy jet input (which "
+                             "contains only the jets)")
     parser.add_argument("--quiet", action="store_true", help="hide the progress bar")
 
 
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``jetfeat extract`` with parsed arguments; return the exit code."""
     feature_set = args.config if args.config is not None else (args.preset or "efp-d5")
+    _check_cli_arguments(args)
     reader_options = {}
+    if args.labels is not None:
+        reader_options["labels"] = args.labels
     if args.signal is not None:
         reader_options["signal"] = args.signal
     if args.background is not None:
@@ -661,3 +693,38 @@ def run_cli(args: argparse.Namespace) -> int:
                      n_workers=args.workers, progress=not args.quiet, **reader_options)
     print(f"wrote features to {output}")
     return 0
+
+
+def _check_cli_arguments(args: argparse.Namespace) -> None:
+    """Reject bad options with messages that name the command-line options, not Python ones."""
+    if args.n_jobs is not None and (args.n_jobs == 0 or args.n_jobs < -1):
+        raise ValueError(f"-j/--n-jobs {args.n_jobs} is invalid; give a positive number of "
+                         "threads, or -1 for all cores (leave it out for 1 thread)")
+    if args.chunk_size < 1:
+        raise ValueError(f"--chunk-size {args.chunk_size} is invalid; use a positive number "
+                         "of jets")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers {args.workers} is invalid; use a positive number of "
+                         "worker processes")
+    suffixes = sorted(jio._EXTENSIONS)
+    files = jio.expand_inputs(args.input)
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix not in jio._EXTENSIONS:
+            raise ValueError(
+                f"{path}: cannot tell the format from the extension {suffix!r}; jetfeat extract "
+                f"reads files ending in {', '.join(suffixes)}. Rename the file to the extension "
+                "of its format."
+            )
+        if suffix == ".npy" and args.labels is None:
+            raise ValueError(
+                f"{path}: a .npy file contains only the jets; pass --labels LABELS.npy (a .npy "
+                "with one 0/1 label per jet), or save jets and labels together with "
+                "np.savez(path, jets=..., labels=...) and extract the .npz."
+            )
+    if args.labels is not None:
+        if any(path.suffix.lower() != ".npy" for path in files):
+            raise ValueError("--labels applies to .npy jet input only; the other formats "
+                             "store their labels in the file")
+        if not Path(args.labels).is_file():
+            raise FileNotFoundError(f"{args.labels}: no such file (given by --labels)")

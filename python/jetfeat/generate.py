@@ -46,6 +46,10 @@ PROCESSES = ("top", "qcd", "w")
 # Pythia accepts seeds in 0..900,000,000.
 _MAX_SEED = 900_000_000
 
+# Output extensions generate() writes and the format each stands for.
+_OUTPUT_SUFFIXES = {".h5": "landscape", ".hdf5": "landscape", ".parquet": "parquet",
+                    ".pq": "parquet"}
+
 # Stable invisible particles dropped before clustering: the three neutrino flavours.
 _NEUTRINOS = (12, 14, 16)
 
@@ -275,7 +279,8 @@ def _plan_tasks(n_per_process: dict, seed: int, batch_size: int, config: Generat
                                                             else [])
                for process, n in n_per_process.items()}
 
-    # Interleave processes so every stretch of the output file mixes signal and background.
+    # Alternate processes task by task. Each task holds one class, so the file is a run of
+    # one-class blocks of batch_size jets, not a per-jet mixture.
     order = []
     longest = max((len(b) for b in batches.values()), default=0)
     for k in range(longest):
@@ -290,7 +295,7 @@ def _plan_tasks(n_per_process: dict, seed: int, batch_size: int, config: Generat
 def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: str = "top",
              seed: int = 1, n_workers: int | None = None, batch_size: int = 250,
              config: GeneratorConfig | None = None, output_format: str | None = None,
-             progress: bool = True) -> Path:
+             progress: bool = True, overwrite: bool = False) -> Path:
     """Generate labelled signal and QCD jets and write them to ``output``.
 
     Parameters
@@ -313,6 +318,8 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
         None picks it from the extension of ``output``.
     progress : bool, default=True
         Show a tqdm progress bar with jets per second and time left.
+    overwrite : bool, default=False
+        Replace ``output`` if it exists; False refuses before generating anything.
 
     Returns
     -------
@@ -334,11 +341,27 @@ def generate(output, *, n_signal: int = 1000, n_background: int = 1000, signal: 
                          "one jet and no negative count")
     if batch_size < 1:
         raise ValueError(f"batch_size={batch_size} is invalid; use a positive int")
+    if n_workers is not None and int(n_workers) < 1:
+        raise ValueError(f"n_workers={n_workers} is invalid; use None (every core) or a "
+                         "positive int")
     output = Path(output)
-    output_format = output_format or jio.detect_format(output)
+    if output_format is None:
+        output_format = _OUTPUT_SUFFIXES.get(output.suffix.lower())
+        if output_format is None:
+            raise ValueError(
+                f"{output}: cannot tell the output format from the extension "
+                f"{output.suffix!r}; generation writes {', '.join(_OUTPUT_SUFFIXES)} files. "
+                "Rename the output or pass output_format='landscape' or 'parquet'."
+            )
     if output_format not in ("landscape", "parquet"):
         raise ValueError(f"{output}: generation writes .h5 (landscape) or .parquet files, not "
                          f"{output_format}")
+    # Fail before the long run, not after it, on a bad output path.
+    jio._check_output_folder(output)
+    if output.exists() and not overwrite:
+        raise FileExistsError(f"{output}: exists; pass overwrite=True to replace it, or choose "
+                              "another output path")
+
     # Fail before the long run, not after it, when an optional package is missing.
     import_optional("pythia8mc", "jet generation")
     import_optional("fastjet", "jet generation")
@@ -555,19 +578,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (default: all cores)")
     parser.add_argument("--batch-size", type=int, default=250,
                         help="jets per task and per seed (default: 250)")
-    parser.add_argument("--pt-min", type=float, default=550.0, help="jet pT minimum in GeV")
-    parser.add_argument("--pt-max", type=float, default=650.0, help="jet pT maximum in GeV")
-    parser.add_argument("--radius", type=float, default=0.8, help="anti-kT radius R")
+    parser.add_argument("--pt-min", type=float, default=550.0,
+                        help="jet pT minimum in GeV (default: 550)")
+    parser.add_argument("--pt-max", type=float, default=650.0,
+                        help="jet pT maximum in GeV (default: 650)")
+    parser.add_argument("--radius", type=float, default=0.8,
+                        help="anti-kT radius R (default: 0.8)")
     parser.add_argument("--sqrt-s", type=float, default=14000.0,
                         help="centre-of-mass energy in GeV (default: 14000)")
     parser.add_argument("--mpi", action="store_true", help="turn multi-parton interactions on")
     parser.add_argument("--pythia", action="append", default=[], metavar="SETTING",
                         help="extra Pythia setting, e.g. 'Tune:pp = 14' (repeatable)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace OUTPUT if it exists (default: stop with an error)")
     parser.add_argument("--quiet", action="store_true", help="hide the progress bar")
 
 
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``jetfeat generate`` with parsed arguments; return the exit code."""
+    _check_cli_arguments(args)
     # Keep the generator's pTHat windows around a moved pT window.
     shift = (args.pt_min - 550.0)
     config = GeneratorConfig(
@@ -580,6 +609,31 @@ def run_cli(args: argparse.Namespace) -> int:
     half = args.n_jets // 2
     output = generate(args.output, n_signal=args.n_jets - half, n_background=half,
                       signal=args.signal, seed=args.seed, n_workers=args.workers,
-                      batch_size=args.batch_size, config=config, progress=not args.quiet)
+                      batch_size=args.batch_size, config=config, progress=not args.quiet,
+                      overwrite=args.overwrite)
     print(f"wrote {args.n_jets} jets to {output}")
     return 0
+
+
+def _check_cli_arguments(args: argparse.Namespace) -> None:
+    """Reject bad options with messages that name the command-line options, not Python ones."""
+    if args.n_jets < 1:
+        raise ValueError(f"--n-jets {args.n_jets} is invalid; ask for at least one jet")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"-j/--workers {args.workers} is invalid; give a positive number of "
+                         "worker processes (leave it out to use every core)")
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size {args.batch_size} is invalid; use a positive number "
+                         "of jets per task")
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in _OUTPUT_SUFFIXES:
+        raise ValueError(
+            f"{args.output}: cannot tell the output format from the extension {suffix!r}; "
+            f"jetfeat generate writes {', '.join(_OUTPUT_SUFFIXES)} files. Give -o/--output a "
+            "name ending in one of them."
+        )
+    output = Path(args.output)
+    if output.exists() and not args.overwrite:
+        raise FileExistsError(f"{output}: exists; pass --overwrite to replace it, or choose "
+                              "another -o/--output")
+    jio._check_output_folder(output)

@@ -159,6 +159,18 @@ def _check_file(path: str | os.PathLike) -> Path:
     return path
 
 
+def _check_output_folder(path: str | os.PathLike) -> Path:
+    """Return ``path`` as a Path after checking that the folder it goes into exists."""
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"{path}: the output folder {folder} does not exist; create it first (for example "
+            f"mkdir -p {folder}) or choose an output path in an existing folder."
+        )
+    return path
+
+
 def _check_labels(labels, path: Path, column: str, start: int = 0) -> np.ndarray:
     """Return ``labels`` as int8 after checking that every value is 0 or 1."""
     values = np.asarray(labels)
@@ -271,14 +283,52 @@ def _landscape_count(path: Path, key: str) -> int:
         return _LandscapeLayout(handle, path, key).n_rows
 
 
+# File signatures (first bytes) of the formats jetfeat reads, with format, description and reader.
+_SIGNATURES = (
+    (b"\x89HDF\r\n\x1a\n", "landscape", "an HDF5", "jetfeat.io.read_landscape"),
+    (b"root", "jetclass", "a ROOT", "jetfeat.io.read_jetclass"),
+    (b"PK\x03\x04", "npz", "a numpy .npz (zip)", "jetfeat.io.read_npz"),
+    (b"\x93NUMPY", "npy", "a numpy .npy", "jetfeat.io.read_npz"),
+    (b"PAR1", "parquet", "a Parquet", "jetfeat.io.read_parquet"),
+)
+
+
+def _sniff(path: Path) -> tuple[str, str, str] | None:
+    """Return (format, description, reader) from the file's first bytes, None if unknown."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return None
+    for signature, fmt, description, reader in _SIGNATURES:
+        if head.startswith(signature):
+            return fmt, description, reader
+    return None
+
+
+def _unreadable(path: Path, expected: str, exc: Exception) -> ValueError:
+    """Return a one-paragraph error for a file that is not ``expected``, naming its real format."""
+    found = _sniff(path)
+    if found is not None and not found[1].endswith(f" {expected}"):
+        fmt, description, reader = found
+        return ValueError(
+            f"{path}: is {description} file, not {expected}, whatever its extension says; "
+            f"read it with jetfeat.io.read(path, format={fmt!r}) (the {reader} format), or "
+            "rename it to the extension of its format."
+        )
+    # Library messages can span lines; keep the error one paragraph.
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return ValueError(
+        f"{path}: cannot be opened as {expected} ({detail}); the file is damaged, incomplete or "
+        f"not {expected}. Download or generate it again."
+    )
+
+
 def _open_h5(path: Path, h5py):
     try:
         return h5py.File(path, "r")
     except OSError as exc:
-        raise ValueError(
-            f"{path}: cannot be opened as HDF5 ({exc}); the file is damaged, incomplete or not "
-            "HDF5. Download or generate it again."
-        ) from exc
+        raise _unreadable(path, "HDF5", exc) from exc
 
 
 def _landscape_rows(path: Path, start: int, stop: int | None, key: str,
@@ -420,6 +470,7 @@ class LandscapeWriter:
             self._float_names.append("weight")
         self._int_names = ["ttv", LANDSCAPE_LABEL]
 
+        _check_output_folder(self.path)
         self._file = h5py.File(self.path, "w")
         root = self._file
         _set_text(root, "CLASS", "GROUP")
@@ -590,10 +641,7 @@ def _open_tree(path: Path, tree: str):
     try:
         handle = uproot.open(path)
     except Exception as exc:  # uproot raises several types for a damaged file
-        raise ValueError(
-            f"{path}: cannot be opened as a ROOT file ({type(exc).__name__}: {exc}); the file is "
-            "damaged, incomplete or not ROOT."
-        ) from exc
+        raise _unreadable(path, "ROOT", exc) from exc
     if tree not in handle:
         raise ValueError(
             f"{path}: no TTree {tree!r}; keys present: {handle.keys()}. JetClass files keep "
@@ -850,12 +898,42 @@ def read_npz(path, labels=None, weights=None) -> JetData:
 
 
 def write_npz(path, jets, labels, weights=None) -> Path:
-    """Write ``jets``, ``labels`` (and ``weights``) to an uncompressed ``.npz`` archive."""
-    arrays = {"jets": np.asarray(jets), "labels": np.asarray(labels, dtype=np.int8)}
+    """Write ``jets``, ``labels`` (and ``weights``) to an uncompressed ``.npz`` archive.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output file.
+    jets : array_like of shape (N, M, 4)
+        (E, px, py, pz) in GeV, zero-padded.
+    labels : array_like of shape (N,)
+        0/1 labels, stored as int8.
+    weights : array_like of shape (N,), default=None
+        Optional finite per-jet weights, stored as float64.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path = _check_output_folder(path)
+    jets = np.asarray(jets)
+
+    # The same checks as the other writers, so a bad value fails here and not at read time
+    # (a cast to int8 would turn 0.7 into 0 and 256 into 0 without a word).
+    _check_jet_shape(jets.shape, path, "jets")
+    labels = _check_labels(labels, path, "labels")
+    if labels.shape[0] != jets.shape[0]:
+        raise ValueError(f"{path}: {jets.shape[0]} jets but {labels.shape[0]} labels")
+    arrays = {"jets": jets, "labels": labels}
     if weights is not None:
-        arrays["weights"] = np.asarray(weights, dtype=np.float64)
+        weights = _check_weights(weights, path, "weights")
+        if weights.shape != labels.shape:
+            raise ValueError(f"{path}: {labels.shape[0]} jets but weights of shape "
+                             f"{weights.shape}; give one weight per jet")
+        arrays["weights"] = weights
     np.savez(path, **arrays)
-    return Path(path)
+    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -989,6 +1067,7 @@ def write_parquet(path, jets, labels, weights=None, *, metadata: dict | None = N
 
     from .jets import as_jet_batch
 
+    _check_output_folder(path)
     batch = as_jet_batch(jets)
     labels = _check_labels(labels, Path(path), "label")
     if labels.shape[0] != batch.n_jets:

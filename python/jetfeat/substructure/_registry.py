@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..jets import JetBatch, as_jet_batch
 from ..table import FeatureTable
 
@@ -82,7 +84,7 @@ def _requests(observables) -> list[tuple[str, dict, list[str] | None]]:
 
 
 def compute(jets, observables="standard", *, coords: str = "epxpypz",
-            n_jobs: int | None = None) -> FeatureTable:
+            n_jobs: int | None = None, empty_jets: str = "raise") -> FeatureTable:
     """Compute substructure observables for a batch of jets.
 
     Parameters
@@ -96,13 +98,33 @@ def compute(jets, observables="standard", *, coords: str = "epxpypz",
         Meaning of the four input columns.
     n_jobs : int, default=None
         Threads for the C++ kernels: None means 1, -1 means all cores.
+    empty_jets : {"raise", "zero"}, default="raise"
+        What to do with a jet without particles (an all-zero padded row): "raise" raises a
+        ValueError naming the first one; "zero" gives 0.0 for every observable of that jet.
 
     Returns
     -------
     FeatureTable
         One column per observable, named with its parameters; ``.to_pandas()`` converts it.
+
+    Raises
+    ------
+    ValueError
+        With ``empty_jets="raise"``, when a jet has no particles: its observables are not
+        defined, and a silent 0.0 would look like a real value to a tagger.
     """
+    if empty_jets not in ("raise", "zero"):
+        raise ValueError(f"empty_jets={empty_jets!r} is invalid; use 'raise' or 'zero'")
     batch: JetBatch = as_jet_batch(jets, coords=coords)
+    if empty_jets == "raise":
+        empty = np.flatnonzero(batch.counts == 0)
+        if empty.size:
+            raise ValueError(
+                f"jet {int(empty[0])} has no particles ({empty.size} of {batch.n_jets} jets are "
+                "empty), so its substructure observables are undefined. Drop empty jets first "
+                "(batch = jetfeat.as_jet_batch(jets); batch = batch.select(batch.counts > 0)), "
+                "or pass empty_jets='zero' to get 0.0 for them."
+            )
     threads = _threads(n_jobs)
     columns: dict = {}
     for name, params, keep in _requests(observables):
