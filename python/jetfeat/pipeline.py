@@ -29,10 +29,10 @@ __all__ = ["run", "describe_feature", "add_arguments", "run_cli", "DEFAULT_POOL"
 
 # The published DisCo-FFS pool is every prime EFP graph with d <= 7 on the grid kappa in
 # {-1, 0, 0.5, 1, 2} x beta in {0.5, 1, 2} (7,350 columns, preset "discoffs-pool"). The
-# default keeps the grid but only graphs with d <= 5 (54 graphs, 810 EFP columns). Timing 500
-# jets on two shared cores and scaling to 30,000 puts the d <= 7 extraction alone above the
-# 30-minute budget of a default run (an estimate, see docs/selection.md).
-DEFAULT_POOL = "discoffs-pool-d5"
+# default drops the 4 graphs with chi = 4 (7,290 EFP columns), whose O(M^4) cost makes the full
+# pool about 5x slower to extract: on 2 cores a default run on 30,000 Pythia jets took 7.6
+# minutes with this pool, where the full pool would need about 11 minutes of extraction alone.
+DEFAULT_POOL = "discoffs-pool-chi3"
 
 
 def _pool_configs():
@@ -213,13 +213,18 @@ def _drop_unusable(table, model, loop_classifier):
     return table, dropped
 
 
-def _mutual_information_ranking(matrix, labels, seed, max_events=20_000):
+def _mutual_information_ranking(matrix, labels, seed, n_jobs=None, max_values=20_000_000):
     from sklearn.feature_selection import mutual_info_classif
 
+    # The k-nearest-neighbour estimator costs about O(n log n) per column, so a 7,000-column
+    # pool is ranked on a subsample: at most max_values matrix entries, and 2,000 to 20,000
+    # events, which is plenty to order features by information.
+    max_events = int(np.clip(max_values // max(matrix.shape[1], 1), 2_000, 20_000))
     rows = np.arange(labels.size)
     if rows.size > max_events:
         rows = np.sort(np.random.default_rng(seed).choice(rows, max_events, replace=False))
-    information = mutual_info_classif(matrix[rows], labels[rows], random_state=seed)
+    information = mutual_info_classif(matrix[rows], labels[rows], random_state=seed,
+                                      n_jobs=n_jobs)
     return np.argsort(-information, kind="stable")
 
 
@@ -250,9 +255,10 @@ def run(data=None, *, features=None, labels=None, weights=None, out="jetfeat-run
         Report folder, created if missing.
     n_features : int, default=10
         Features DisCo-FFS adds to the jet mass and pT.
-    pool : str or dict, default="discoffs-pool-d5"
-        Candidate pool: ``"discoffs-pool-d5"`` (jet mass, pT and the 810 EFPs with d <= 5 on
-        the published kappa x beta grid) or anything
+    pool : str or dict, default="discoffs-pool-chi3"
+        Candidate pool: ``"discoffs-pool-chi3"`` (jet mass, pT and the 7,290 EFPs of the
+        published pool whose graphs have chi <= 3), ``"discoffs-pool-d5"`` (the 810 EFPs with
+        d <= 5 on the published kappa x beta grid) or anything
         :func:`jetfeat.features.get_feature_set` accepts (preset name, config file or dict).
         ``"discoffs-pool"`` is the published 7,350-EFP pool.
     standard : str or None, default="standard"
@@ -367,7 +373,7 @@ def run(data=None, *, features=None, labels=None, weights=None, out="jetfeat-run
             table, pick, labels, weights, split, **common)
 
         order = _mutual_information_ranking(matrix[development], labels[development],
-                                            random_state)
+                                            random_state, n_jobs=n_jobs)
         mi_names = [table.names[i] for i in order[:k]]
         models["mutual information"], _, curves["mutual information"] = _train_and_test(
             table, mi_names, labels, weights, split, **common)
@@ -555,8 +561,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="jetfeat-run", metavar="DIR",
                         help="report folder (default: jetfeat-run)")
     parser.add_argument("--pool", default=DEFAULT_POOL,
-                        help=f"candidate pool: {DEFAULT_POOL} (default, EFPs with d <= 5 on the "
-                             "published kappa x beta grid), a feature-set preset such as "
+                        help=f"candidate pool: {DEFAULT_POOL} (default, the published EFP pool "
+                             "without its 4 chi = 4 graphs), discoffs-pool-d5 (EFPs with d <= 5, "
+                             "fast), a feature-set preset such as "
                              "discoffs-pool (the published 7,350 EFPs) or a .toml/.json config")
     parser.add_argument("--model", default="xgboost",
                         choices=["xgboost", "gbdt", "mlp", "logistic"],
