@@ -165,3 +165,10 @@ def test_show_config(capsys):
     output = capsys.readouterr().out
     assert "parallelism" in output
     assert jetfeat.config.build_info()["max_threads"] >= 1
+
+
+def test_integer_jets_hint_truncation():
+    jets = np.array([[[113, 80, 80, 0], [50, 30, 40, 0]]])
+    with pytest.raises(ValueError, match="given as integers, which truncates momenta"):
+        as_jet_batch(jets)
+    assert as_jet_batch(jets[:, 1:]).counts.tolist() == [1]

@@ -321,6 +321,7 @@ def as_jet_batch(jets, coords: str = "epxpypz") -> JetBatch:
     if coords not in COORDS:
         raise ValueError(f"coords={coords!r} is not supported; use one of {COORDS}.")
 
+    integer_input = False
     if type(jets).__module__.startswith("awkward"):
         rows, offsets = _pack_awkward(jets, coords)
     elif isinstance(jets, (list, tuple)) and jets and not np.isscalar(jets[0]) and (
@@ -330,6 +331,7 @@ def as_jet_batch(jets, coords: str = "epxpypz") -> JetBatch:
     else:
         array = np.asarray(jets)
         _check_real_dtype(array, "jets")
+        integer_input = np.issubdtype(array.dtype, np.integer)
         if array.ndim == 2:
             array = array[np.newaxis]
         if array.ndim != 3 or array.shape[-1] != 4:
@@ -342,7 +344,15 @@ def as_jet_batch(jets, coords: str = "epxpypz") -> JetBatch:
     _check_finite(rows, offsets)
     if coords == "epxpypz":
         p4s = rows
-        ptyphims = _ptyphims_from_p4s(rows, offsets)
+        try:
+            ptyphims = _ptyphims_from_p4s(rows, offsets)
+        except ValueError as exc:
+            if not integer_input:
+                raise
+            raise ValueError(
+                f"{exc} The jets were given as integers, which truncates momenta: pass "
+                "floating-point four-vectors (float32 or float64)."
+            ) from None
     else:
         p4s, ptyphims = _p4s_from_ptyphims(rows, offsets)
     logger.debug("packed %d jets with %d particles", offsets.shape[0] - 1, rows.shape[0])
