@@ -54,6 +54,7 @@ def test_rejection_infinite_without_background():
 
 
 def test_evaluate_flags_small_background(caplog):
+    caplog.set_level("INFO", logger="jetfeat.metrics")
     y = np.array([1] * 50 + [0] * 50)
     score = np.concatenate([np.linspace(0.5, 1.0, 50), np.linspace(0.0, 0.6, 50)])
     result = metrics.evaluate(y, score)
