@@ -202,3 +202,21 @@ def test_cli_help_shows_defaults(capsys):
     for expected in ("GeV (default: 550)", "GeV (default: 650)", "radius R (default: 0.8)",
                      "replace OUTPUT if it exists"):
         assert expected in text
+
+
+def test_photon_cutoff_matches_quarks():
+    settings = generate.GeneratorConfig().pythia_settings("top", seed=1)
+    assert "TimeShower:pTminChgL = 0.5" in settings
+
+
+@pytest.mark.slow
+def test_no_sub_mev_constituents_in_top_jets(tmp_path):
+    # With Pythia's default 1e-6 GeV cut-off for photons off the W, about 5% of top jets carried
+    # constituents below 1 MeV that QCD jets never have, which leaks the label.
+    path = generate.generate(tmp_path / "tops.h5", n_signal=300, n_background=300, seed=7,
+                             progress=False)
+    data = jio.read_landscape(path)
+    real = np.any(data.jets != 0.0, axis=-1)
+    soft = ((data.jets[..., 0] < 1e-3) & real).any(axis=1)
+    assert soft[data.labels == 1].sum() == 0
+    assert soft[data.labels == 0].sum() == 0

@@ -113,6 +113,11 @@ class GeneratorConfig:
             f"PhaseSpace:pTHatMax = {pthat[1]:g}",
             f"PartonLevel:MPI = {'on' if self.mpi else 'off'}",
             "HadronLevel:all = on",
+            # Pythia 8.3 lets non-coloured charged particles (here the W of top decays) radiate
+            # photons down to pT = 1e-6 GeV, against 0.5 GeV for quarks. Those sub-MeV photons
+            # then appear only in top jets and leak the label into multiplicity and kappa < 1
+            # EFPs, so the cut-off is set to the quarks' value.
+            "TimeShower:pTminChgL = 0.5",
             "Random:setSeed = on",
             f"Random:seed = {int(seed)}",
             "Print:quiet = on",
@@ -551,7 +556,7 @@ def default_sample(n_jets: int = 30_000, *, seed: int = 20261204, n_workers: int
     folder = Path(cache_dir) / "samples"
     folder.mkdir(parents=True, exist_ok=True)
     half = n_jets // 2
-    path = folder / f"top_qcd_{2 * half}_seed{seed}_v1.h5"
+    path = folder / f"top_qcd_{2 * half}_seed{seed}_v2.h5"
     if path.is_file():
         logger.info("using the cached sample %s", path)
         return path
