@@ -22,7 +22,8 @@ SUBCOMMANDS = {
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the top-level argument parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(prog="jetfeat", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="jetfeat", description="jetfeat command-line interface: generate, extract, run, bench")
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="log more (-v: info, -vv: debug)")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
