@@ -315,7 +315,8 @@ def test_extract_error_names_file_and_jet(tmp_path, rng, capsys):
                      str(tmp_path / "cli"), "--chunk-size", "4", "--quiet"])
     assert code == 1
     err = capsys.readouterr().err
-    assert "nan9.npz" in err and "jet 9, particle 2" in err
+    assert "nan9.npz" in err
+    assert "jet 9, particle 2" in err
 
 
 def test_cli_extract_messages_name_options(tmp_path, rng, capsys):
@@ -323,18 +324,21 @@ def test_cli_extract_messages_name_options(tmp_path, rng, capsys):
     notes.write_text("not jets")
     assert cli_main(["extract", str(notes), "-o", str(tmp_path / "a")]) == 1
     err = capsys.readouterr().err
-    assert "jetfeat extract reads files ending in" in err and "format=" not in err
+    assert "jetfeat extract reads files ending in" in err
+    assert "format=" not in err
 
     jets, labels = _random_jets(rng, n_jets=6)
     np.save(tmp_path / "jets.npy", jets)
     assert cli_main(["extract", str(tmp_path / "jets.npy"), "-o", str(tmp_path / "b")]) == 1
     err = capsys.readouterr().err
-    assert "--labels" in err and "pass labels=" not in err
+    assert "--labels" in err
+    assert "pass labels=" not in err
 
     assert cli_main(["extract", str(tmp_path / "jets.npz"), "-j", "0", "-o",
                      str(tmp_path / "c")]) == 1
     err = capsys.readouterr().err
-    assert "-j/--n-jobs 0 is invalid" in err and "None" not in err
+    assert "-j/--n-jobs 0 is invalid" in err
+    assert "None" not in err
 
 
 def test_cli_extract_npy_with_labels(tmp_path, rng):

@@ -155,7 +155,8 @@ def test_cli_generate_messages_name_options(tmp_path, capsys, monkeypatch, argv,
     assert cli_main(["generate", *argv, "--quiet"]) == 1
     err = capsys.readouterr().err
     assert expected in err
-    assert "format=" not in err and "n_signal" not in err
+    assert "format=" not in err
+    assert "n_signal" not in err
     assert not list(tmp_path.iterdir())
 
 
