@@ -39,75 +39,30 @@ double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
 // The slot arrays are padded to a multiple of kLanes entries whose values never win a
 // minimum (rapidity and d_iJ +infinity), so that the vector loops below need no remainder loop.
 constexpr int kLanes = 8;
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
 
-// Index of the first entry equal to the minimum of values[0, n) that is below `bound`, or -1
-// (then *minimum = bound); n is a multiple of kLanes. The result is that of a scalar scan with a
-// strict "<", which lets the first of equal values win. Each lane keeps the first position of its
-// own minimum, and the lanes are then merged by value and, among equal values, by position.
-#if defined(__GNUC__)
-// GCC and Clang vector extensions: one vector of kLanes doubles, lowered to the widest SIMD
-// registers of the target. Positions are carried as doubles (exact below 2^53).
-typedef double LaneVector __attribute__((vector_size(kLanes * sizeof(double))));
+// A candidate minimum: its value and slot (-1 for none). `offer` keeps what a scalar scan with a
+// strict "<" over the slots in order would keep: the smaller value, then the earlier slot.
+struct Candidate {
+  double value = kInf;
+  int slot = -1;
 
-int first_minimum(const double* values, int n, double bound, double* minimum) {
-  LaneVector best, where, position;
-  for (int k = 0; k < kLanes; ++k) {
-    best[k] = bound;
-    where[k] = -1.0;
-    position[k] = static_cast<double>(k);
-  }
-  for (int i = 0; i < n; i += kLanes) {
-    LaneVector value;
-    std::memcpy(&value, values + i, sizeof(value));
-    const auto smaller = value < best;
-    best = smaller ? value : best;
-    where = smaller ? position : where;
-    position += static_cast<double>(kLanes);
-  }
-#else
-int first_minimum(const double* values, int n, double bound, double* minimum) {
-  double best[kLanes], where[kLanes];
-  for (int k = 0; k < kLanes; ++k) {
-    best[k] = bound;
-    where[k] = -1.0;
-  }
-  for (int i = 0; i < n; i += kLanes) {
-    for (int k = 0; k < kLanes; ++k) {
-      if (values[i + k] < best[k]) {
-        best[k] = values[i + k];
-        where[k] = static_cast<double>(i + k);
-      }
+  void offer(double other_value, int other_slot) {
+    if (other_value < value || (other_value == value && slot >= 0 && other_slot < slot)) {
+      value = other_value;
+      slot = other_slot;
     }
   }
-#endif
-  // Pairwise (tree) reductions without branches: the lane minimum, then the first position
-  // among the lanes that contain it. A lane never below `bound` contains bound, so it cannot be
-  // first.
-  double low[kLanes / 2];
-  for (int k = 0; k < kLanes / 2; ++k) {
-    low[k] = best[k + kLanes / 2] < best[k] ? best[k + kLanes / 2] : best[k];
-  }
-  for (int width = kLanes / 4; width > 0; width /= 2) {
-    for (int k = 0; k < width; ++k) low[k] = low[k + width] < low[k] ? low[k + width] : low[k];
-  }
-  const double smallest = low[0];
-  *minimum = bound;
-  if (!(smallest < bound)) return -1;
-  const double never = static_cast<double>(n);
-  double first[kLanes / 2];
-  for (int k = 0; k < kLanes / 2; ++k) {
-    const double a = best[k] == smallest ? where[k] : never;
-    const double b = best[k + kLanes / 2] == smallest ? where[k + kLanes / 2] : never;
-    first[k] = b < a ? b : a;
-  }
-  for (int width = kLanes / 4; width > 0; width /= 2) {
-    for (int k = 0; k < width; ++k) first[k] = first[k + width] < first[k] ? first[k + width] : first[k];
-  }
-  *minimum = smallest;
-  return static_cast<int>(first[0]);
-}
+};
+
+// Merged jet, results of one pass over the slots after a pair merging (see merge_pass).
+struct MergeScan {
+  int n_stale = 0;
+  Candidate nearest_to_merged;
+  Candidate smallest_dij;
+};
 
 PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme) {
   if (scheme == Recombination::wta_pt) {
@@ -122,6 +77,10 @@ PseudoJet recombine(const PseudoJet& a, const PseudoJet& b, Recombination scheme
 // FastJet's N2Plain algorithm on structure-of-arrays state. Slot i contains a live jet: its
 // rapidity, phi, momentum scale s, nearest neighbour nn[i] (a slot, -1 for none) at squared
 // distance nn_dist[i], and d_iJ = nn_dist * min(s_i, s_nn) in units of R^2.
+//
+// FastJet scans the slots several times per merging (smallest d_iJ, distances to the merged
+// jet, neighbour updates, the merged jet's own neighbour). Here one vector pass does all of
+// that; only the few slots whose neighbour was merged away need a pass of their own.
 class N2PlainClusterer {
  public:
   N2PlainClusterer(const JetDefinition& definition, ClusterSequence& sequence)
@@ -134,27 +93,29 @@ class N2PlainClusterer {
   void run();
 
  private:
-  // Write the squared distances from slot `b` to slots [0, n) into `out`. The loop has no
-  // data-dependent branch, so it vectorises with the same IEEE operations as scalar code. The
-  // value is symmetric bitwise (|x - y| and (x - y)^2 do not depend on the order).
-  void distances_to(int b, int n, double* out) const {
-    const double rap_b = s_.rap[static_cast<size_t>(b)];
-    const double phi_b = s_.phi[static_cast<size_t>(b)];
-    const double* rap = s_.rap.data();
-    const double* phi = s_.phi.data();
-    for (int i = 0; i < n; ++i) {
-      double dphi = std::abs(phi[i] - phi_b);
-      const double drap = rap[i] - rap_b;
-      dphi = dphi > kPi ? kTwoPi - dphi : dphi;
-      out[i] = dphi * dphi + drap * drap;
-    }
-  }
+  // Nearest neighbour of every slot [0, n), as FastJet's first scan finds it.
+  void initial_neighbours(int n);
+
+  // Nearest live slot to `slot` among [0, n_padded), itself excluded, below r2_; the first
+  // slot wins a tie, as in FastJet's scan. Slot -1 and value r2_ when none is that close.
+  Candidate nearest_slot(int slot, int n_padded) const;
+
+  // After slots a and b merged into b and the tail slot moved into a: take b as neighbour
+  // where it is strictly closer, rename tail to a, mark the slots whose neighbour was a or b
+  // with kStale, and return b's nearest slot and the smallest d_iJ among the other slots.
+  MergeScan merge_pass(int a, int b, int tail, int n_padded);
 
   double dij(int i) const {
     double scale = s_.scale[static_cast<size_t>(i)];
     const int nn = static_cast<int>(s_.nn[static_cast<size_t>(i)]);
     if (nn >= 0 && s_.scale[static_cast<size_t>(nn)] < scale) scale = s_.scale[static_cast<size_t>(nn)];
     return s_.nn_dist[static_cast<size_t>(i)] * scale;
+  }
+
+  void set_neighbour(int slot, const Candidate& nearest) {
+    s_.nn[static_cast<size_t>(slot)] = nearest.slot;
+    s_.nn_dist[static_cast<size_t>(slot)] = nearest.value;
+    s_.dij[static_cast<size_t>(slot)] = dij(slot);
   }
 
   void set_info(int slot, int jet_index) {
@@ -168,29 +129,12 @@ class N2PlainClusterer {
     s_.jet_index[k] = jet_index;
   }
 
-  // Nearest neighbour of every slot. FastJet visits the pairs in order: for each slot, the
-  // earlier slots, which take it when strictly closer. Each slot ends with the first slot at its
-  // smallest distance, so a vector search over the whole row gives the same neighbour.
-  void initial_neighbours(int n) {
-    for (int slot = 0; slot < n; ++slot) set_nn_nocross(slot, n);
+  // Smallest d_iJ over all slots [0, n), by a plain scan of the table.
+  Candidate smallest_dij(int n) const {
+    Candidate best;
+    for (int i = 0; i < n; ++i) best.offer(s_.dij[static_cast<size_t>(i)], i);
+    return best;
   }
-
-  // Nearest neighbour of `slot` among all live slots [0, n), without touching the others; the
-  // first slot wins a tie, as in FastJet's scan.
-  void set_nn_nocross(int slot, int n) {
-    double* dist = s_.dist_other.data();
-    distances_to(slot, padded(n), dist);
-    // The slot itself (distance 0) is excluded by making its distance infinite.
-    dist[slot] = std::numeric_limits<double>::infinity();
-    double nn_dist = r2_;
-    const int nn = first_minimum(dist, padded(n), r2_, &nn_dist);
-    s_.nn[static_cast<size_t>(slot)] = nn;
-    s_.nn_dist[static_cast<size_t>(slot)] = nn_dist;
-  }
-
-  // Steps (2) and (3) of a pair merging for the slots [0, n_padded), given the distances to
-  // the merged slot b in s_.dist; returns the number of slots marked kStale.
-  int update_neighbours(int a, int b, int tail, int n_padded);
 
   int merge_pair(int jet_i, int jet_j, double d);
   void merge_beam(int jet_i, double d);
@@ -206,72 +150,247 @@ class N2PlainClusterer {
 };
 
 #if defined(__GNUC__)
-int N2PlainClusterer::update_neighbours(int a, int b, int tail, int n_padded) {
-  // Lane masks of a comparison of LaneVectors are vectors of 64-bit integers (-1 or 0).
-  typedef decltype(LaneVector{} < LaneVector{}) LaneMask;
-  const double* dist_b = s_.dist.data();
+// GCC and Clang vector extensions: one vector of kLanes doubles, lowered to the widest SIMD
+// registers of the target. Lane masks of comparisons are vectors of 64-bit integers (-1 or 0),
+// the width of the neighbour column. Positions are carried as doubles (exact below 2^53).
+typedef double LaneVector __attribute__((vector_size(kLanes * sizeof(double))));
+typedef decltype(LaneVector{} < LaneVector{}) LaneMask;
+
+LaneVector load(const double* p) {
+  LaneVector v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+LaneMask load(const int64_t* p) {
+  LaneMask v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+void store(double* p, const LaneVector& v) { std::memcpy(p, &v, sizeof(v)); }
+void store(int64_t* p, const LaneMask& v) { std::memcpy(p, &v, sizeof(v)); }
+
+LaneVector splat(double x) {
+  LaneVector v;
+  for (int k = 0; k < kLanes; ++k) v[k] = x;
+  return v;
+}
+
+LaneMask splat_mask(int64_t x) {
+  LaneMask v;
+  for (int k = 0; k < kLanes; ++k) v[k] = x;
+  return v;
+}
+
+LaneVector first_positions() {
+  LaneVector v;
+  for (int k = 0; k < kLanes; ++k) v[k] = static_cast<double>(k);
+  return v;
+}
+
+// Squared distances from (rap_b, phi_b) to kLanes slots, with the IEEE operations of
+// PseudoJet::squared_distance (bitwise symmetric: |x - y| and (x - y)^2 do not depend on order).
+LaneVector lane_distances(const double* rap, const double* phi, const LaneVector& rap_b,
+                          const LaneVector& phi_b) {
+  LaneVector dphi = load(phi) - phi_b;
+  dphi = dphi < 0.0 ? -dphi : dphi;
+  const LaneVector drap = load(rap) - rap_b;
+  dphi = dphi > kPi ? kTwoPi - dphi : dphi;
+  return dphi * dphi + drap * drap;
+}
+
+// Lane-wise running first minimum: each lane keeps the first position of its smallest value.
+struct LaneMinimum {
+  LaneVector best, where;
+
+  explicit LaneMinimum(double bound) : best(splat(bound)), where(splat(-1.0)) {}
+
+  void add(const LaneVector& value, const LaneVector& position) {
+    const LaneMask smaller = value < best;
+    best = smaller ? value : best;
+    where = smaller ? position : where;
+  }
+
+  // Merge the lanes by value and, among equal values, by position (tree reductions without
+  // branches). A lane never below the bound holds the bound, so it cannot be first.
+  Candidate reduce(double bound) const {
+    double low[kLanes / 2];
+    for (int k = 0; k < kLanes / 2; ++k) {
+      low[k] = best[k + kLanes / 2] < best[k] ? best[k + kLanes / 2] : best[k];
+    }
+    for (int width = kLanes / 4; width > 0; width /= 2) {
+      for (int k = 0; k < width; ++k) low[k] = low[k + width] < low[k] ? low[k + width] : low[k];
+    }
+    const double smallest = low[0];
+    Candidate result;
+    result.value = bound;
+    if (!(smallest < bound)) return result;
+    double first[kLanes / 2];
+    for (int k = 0; k < kLanes / 2; ++k) {
+      const double x = best[k] == smallest ? where[k] : kInf;
+      const double y = best[k + kLanes / 2] == smallest ? where[k + kLanes / 2] : kInf;
+      first[k] = y < x ? y : x;
+    }
+    for (int width = kLanes / 4; width > 0; width /= 2) {
+      for (int k = 0; k < width; ++k) first[k] = first[k + width] < first[k] ? first[k + width] : first[k];
+    }
+    result.value = smallest;
+    result.slot = static_cast<int>(first[0]);
+    return result;
+  }
+};
+
+// FastJet visits the pairs in order: for each slot j, the earlier slots i < j, each of which
+// takes j when strictly closer, and j takes the first of the closest earlier ones. So every
+// slot sees the others in increasing order and keeps the first at its smallest distance. Here
+// each pair is also computed once: column j updates the slots i < j lane by lane (their later
+// candidates, in order) and finds j's best earlier slot by a lane reduction; earlier slots come
+// first, so they win a tie against the later ones.
+void N2PlainClusterer::initial_neighbours(int n) {
+  const double* rap = s_.rap.data();
+  const double* phi = s_.phi.data();
+  double* nn_dist = s_.nn_dist.data();
+  int64_t* nn = s_.nn.data();
+  // Best earlier slot of every slot, merged with the later ones at the end.
+  double* earlier_dist = s_.earlier_dist.data();
+  int* earlier_nn = s_.earlier_nn.data();
+  for (int j = 1; j < n; ++j) {
+    const LaneVector rap_j = splat(rap[j]), phi_j = splat(phi[j]);
+    const LaneVector end = splat(static_cast<double>(j));
+    const LaneMask column = splat_mask(j);
+    LaneVector position = first_positions();
+    LaneMinimum nearest(r2_);
+    for (int i = 0; i < j; i += kLanes) {
+      LaneVector d = lane_distances(rap + i, phi + i, rap_j, phi_j);
+      // Lanes at or after slot j belong to later columns.
+      d = position < end ? d : kInf;
+      const LaneVector old_dist = load(nn_dist + i);
+      const LaneMask closer = d < old_dist;
+      store(nn_dist + i, closer ? d : old_dist);
+      store(nn + i, closer ? column : load(nn + i));
+      nearest.add(d, position);
+      position += static_cast<double>(kLanes);
+    }
+    const Candidate first = nearest.reduce(r2_);
+    earlier_dist[j] = first.value;
+    earlier_nn[j] = first.slot;
+  }
+  for (int j = 1; j < n; ++j) {
+    if (earlier_nn[j] >= 0 && earlier_dist[j] <= nn_dist[j]) {
+      nn_dist[j] = earlier_dist[j];
+      nn[j] = earlier_nn[j];
+    }
+  }
+}
+
+Candidate N2PlainClusterer::nearest_slot(int slot, int n_padded) const {
+  const double* rap = s_.rap.data();
+  const double* phi = s_.phi.data();
+  const LaneVector rap_b = splat(rap[slot]), phi_b = splat(phi[slot]);
+  const LaneVector self = splat(static_cast<double>(slot));
+  LaneVector position = first_positions();
+  LaneMinimum nearest(r2_);
+  for (int i = 0; i < n_padded; i += kLanes) {
+    LaneVector d = lane_distances(rap + i, phi + i, rap_b, phi_b);
+    d = position == self ? kInf : d;
+    nearest.add(d, position);
+    position += static_cast<double>(kLanes);
+  }
+  return nearest.reduce(r2_);
+}
+
+MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded) {
+  const double* rap = s_.rap.data();
+  const double* phi = s_.phi.data();
   const double* scale = s_.scale.data();
   double* nn_dist = s_.nn_dist.data();
   double* dij_table = s_.dij.data();
   int64_t* nn = s_.nn.data();
-  LaneVector scale_b;
-  LaneMask slot_a, slot_b, slot_tail, stale_mark, stale_count;
-  for (int k = 0; k < kLanes; ++k) {
-    scale_b[k] = scale[b];
-    slot_a[k] = a;
-    slot_b[k] = b;
-    slot_tail[k] = tail;
-    stale_mark[k] = kStale;
-    stale_count[k] = 0;
-  }
+  const LaneVector rap_b = splat(rap[b]), phi_b = splat(phi[b]), scale_b = splat(scale[b]);
+  const LaneVector merged = splat(static_cast<double>(b));
+  const LaneMask slot_a = splat_mask(a), slot_b = splat_mask(b), slot_tail = splat_mask(tail);
+  const LaneMask stale_mark = splat_mask(kStale);
+  LaneMask stale_count = splat_mask(0);
+  LaneVector position = first_positions();
+  LaneMinimum nearest(r2_), smallest(kInf);
   for (int i = 0; i < n_padded; i += kLanes) {
-    LaneVector d, old_dist, scale_i, old_dij;
-    LaneMask old_nn;
-    std::memcpy(&d, dist_b + i, sizeof(d));
-    std::memcpy(&old_dist, nn_dist + i, sizeof(old_dist));
-    std::memcpy(&scale_i, scale + i, sizeof(scale_i));
-    std::memcpy(&old_dij, dij_table + i, sizeof(old_dij));
-    std::memcpy(&old_nn, nn + i, sizeof(old_nn));
+    LaneVector d = lane_distances(rap + i, phi + i, rap_b, phi_b);
+    const LaneMask is_b = position == merged;
+    d = is_b ? kInf : d;
+    const LaneVector old_dist = load(nn_dist + i);
+    const LaneVector scale_i = load(scale + i);
+    const LaneVector old_dij = load(dij_table + i);
+    const LaneMask old_nn = load(nn + i);
     const LaneMask stale = (old_nn == slot_a) | (old_nn == slot_b);
     const LaneMask closer = (d < old_dist) & ~stale;
     // Same value as dij(i) with nn[i] = b: nn_dist times the smaller scale.
     const LaneVector scale_min = scale_b < scale_i ? scale_b : scale_i;
-    const LaneVector new_dist = closer ? d : old_dist;
     const LaneVector new_dij = closer ? d * scale_min : old_dij;
     LaneMask new_nn = closer ? slot_b : old_nn;
     new_nn = new_nn == slot_tail ? slot_a : new_nn;
     new_nn = stale ? stale_mark : new_nn;
     stale_count -= stale;
-    std::memcpy(nn_dist + i, &new_dist, sizeof(new_dist));
-    std::memcpy(dij_table + i, &new_dij, sizeof(new_dij));
-    std::memcpy(nn + i, &new_nn, sizeof(new_nn));
+    store(nn_dist + i, closer ? d : old_dist);
+    store(dij_table + i, new_dij);
+    store(nn + i, new_nn);
+    // b's own neighbour: FastJet compares every slot, stale or not, to b.
+    nearest.add(d, position);
+    // d_iJ of b and of the stale slots are recomputed after this pass.
+    smallest.add((stale | is_b) ? kInf : new_dij, position);
+    position += static_cast<double>(kLanes);
   }
-  int64_t total = 0;
-  for (int k = 0; k < kLanes; ++k) total += stale_count[k];
-  return static_cast<int>(total);
+  MergeScan scan;
+  for (int k = 0; k < kLanes; ++k) scan.n_stale += static_cast<int>(stale_count[k]);
+  scan.nearest_to_merged = nearest.reduce(r2_);
+  scan.smallest_dij = smallest.reduce(kInf);
+  return scan;
 }
 #else
-int N2PlainClusterer::update_neighbours(int a, int b, int tail, int n_padded) {
-  const double* dist_b = s_.dist.data();
-  const double* scale = s_.scale.data();
-  double* nn_dist = s_.nn_dist.data();
-  double* dij_table = s_.dij.data();
-  int64_t* nn = s_.nn.data();
-  int n_stale = 0;
+// Scalar versions of the three kernels above, for compilers without GCC vector extensions.
+void N2PlainClusterer::initial_neighbours(int n) {
+  for (int i = 0; i < n; ++i) set_neighbour(i, nearest_slot(i, n));
+}
+
+Candidate N2PlainClusterer::nearest_slot(int slot, int n_padded) const {
+  Candidate nearest;
+  nearest.value = r2_;
+  const PseudoJet& jet = seq_.jets[static_cast<size_t>(s_.jet_index[static_cast<size_t>(slot)])];
   for (int i = 0; i < n_padded; ++i) {
-    if (nn[i] == a || nn[i] == b) {
-      nn[i] = kStale;
-      ++n_stale;
+    if (i == slot || s_.jet_index[static_cast<size_t>(i)] < 0) continue;
+    const double d =
+        seq_.jets[static_cast<size_t>(s_.jet_index[static_cast<size_t>(i)])].squared_distance(jet);
+    if (d < nearest.value) {
+      nearest.value = d;
+      nearest.slot = i;
+    }
+  }
+  return nearest;
+}
+
+MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded) {
+  MergeScan scan;
+  scan.nearest_to_merged.value = r2_;
+  const PseudoJet& jet_b = seq_.jets[static_cast<size_t>(s_.jet_index[static_cast<size_t>(b)])];
+  for (int i = 0; i < n_padded; ++i) {
+    const size_t k = static_cast<size_t>(i);
+    if (i == b || s_.jet_index[k] < 0) continue;
+    const double d = seq_.jets[static_cast<size_t>(s_.jet_index[k])].squared_distance(jet_b);
+    if (d < scan.nearest_to_merged.value) scan.nearest_to_merged = Candidate{d, i};
+    if (s_.nn[k] == a || s_.nn[k] == b) {
+      s_.nn[k] = kStale;
+      ++scan.n_stale;
       continue;
     }
-    if (dist_b[i] < nn_dist[i]) {
-      nn_dist[i] = dist_b[i];
-      nn[i] = b;
-      dij_table[i] = dist_b[i] * (scale[b] < scale[i] ? scale[b] : scale[i]);
+    if (d < s_.nn_dist[k]) {
+      s_.nn_dist[k] = d;
+      s_.nn[k] = b;
+      s_.dij[k] = d * (s_.scale[static_cast<size_t>(b)] < s_.scale[k] ? s_.scale[static_cast<size_t>(b)] : s_.scale[k]);
     }
-    if (nn[i] == tail) nn[i] = a;
+    if (s_.nn[k] == tail) s_.nn[k] = a;
+    scan.smallest_dij.offer(s_.dij[k], i);
   }
-  return n_stale;
+  return scan;
 }
 #endif
 
@@ -308,17 +427,16 @@ void N2PlainClusterer::merge_beam(int jet_i, double d) {
 void N2PlainClusterer::run() {
   int n = seq_.n_particles;
   const size_t size = static_cast<size_t>(padded(n));
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   // Padding slots: +infinite rapidity makes every distance to them +infinite.
   s_.rap.assign(size, kInf);
   s_.phi.assign(size, 0.0);
   s_.scale.assign(size, 1.0);
   s_.nn_dist.assign(size, kInf);
   s_.dij.assign(size, kInf);
-  s_.dist.resize(size);
-  s_.dist_other.resize(size);
   s_.nn.assign(size, -1);
   s_.jet_index.assign(size, -1);
+  s_.earlier_dist.resize(size);
+  s_.earlier_nn.resize(size);
   double* dij_table = s_.dij.data();
   int64_t* nn = s_.nn.data();
   double* nn_dist = s_.nn_dist.data();
@@ -327,18 +445,14 @@ void N2PlainClusterer::run() {
   for (int i = 0; i < n; ++i) set_info(i, i);
   initial_neighbours(n);
   for (int i = 0; i < n; ++i) dij_table[i] = dij(i);
+  Candidate next = smallest_dij(n);
 
   while (n > 0) {
-    // Smallest d_iJ; the first slot wins a tie.
-    double d_min = 0.0;
-    int a = first_minimum(dij_table, padded(n), kInf, &d_min);
-    if (a < 0) {
-      // Every d_iJ is infinite or NaN: take slot 0, as FastJet's scan does.
-      a = 0;
-      d_min = dij_table[0];
-    }
+    // Smallest d_iJ; the first slot wins a tie. When every d_iJ is infinite, FastJet's scan
+    // takes slot 0.
+    int a = next.slot >= 0 ? next.slot : 0;
     int b = static_cast<int>(nn[a]);
-    d_min *= inv_r2_;
+    const double d_min = dij_table[a] * inv_r2_;
 
     if (b >= 0) {
       // Keep b < a so that the merged jet, stored in slot b, never sits in the slot that the
@@ -366,45 +480,39 @@ void N2PlainClusterer::run() {
       // The vacated slot becomes padding.
       s_.rap[kt] = kInf;
       s_.phi[kt] = 0.0;
+      s_.scale[kt] = 1.0;
       dij_table[kt] = kInf;
       nn[kt] = -1;
       nn_dist[kt] = kInf;
+      s_.jet_index[kt] = -1;
     }
+    const int n_padded = padded(n);
 
     if (b < 0) {
       for (int i = 0; i < n; ++i) {
         // This also refreshes every jet without a neighbour (nn = -1 = b), as FastJet does.
-        if (nn[i] == a || nn[i] == b) {
-          set_nn_nocross(i, n);
-          dij_table[i] = dij(i);
-        }
+        if (nn[i] == a || nn[i] == b) set_neighbour(i, nearest_slot(i, n_padded));
         if (nn[i] == tail) nn[i] = a;
       }
+      next = smallest_dij(n);
       continue;
     }
 
-    // The merged jet in slot b may become the nearest neighbour of any jet, and its own
-    // neighbour is the first of the nearest ones. FastJet visits the slots in order and, for
-    // each, (1) recomputes its neighbour if that was a or b, (2) else takes b when strictly
-    // closer, (3) renames the moved slot. Step (1) reads only positions, never the neighbours
-    // of other slots, so the same result comes from one vector pass doing (2) and (3) and
-    // marking the slots of (1) with kStale, then a pass recomputing the marked slots.
-    const int n_padded = padded(n);
-    double* dist_b = s_.dist.data();
-    distances_to(b, n_padded, dist_b);
-    // Slot b itself must be neither its own neighbour nor updated.
-    dist_b[b] = kInf;
-    const int n_stale = update_neighbours(a, b, tail, n_padded);
-    for (int i = 0, found = 0; found < n_stale; ++i) {
+    // FastJet visits the slots in order and, for each, (1) recomputes its neighbour if that
+    // was a or b, (2) takes the merged jet b when strictly closer, (3) renames the moved slot,
+    // while b takes the first of its nearest slots. Step (1) reads only positions, never the
+    // neighbours of other slots, so the same result comes from one pass doing (2), (3) and
+    // b's neighbour and marking the slots of (1), then a pass per marked slot.
+    const MergeScan scan = merge_pass(a, b, tail, n_padded);
+    set_neighbour(b, scan.nearest_to_merged);
+    next = scan.smallest_dij;
+    next.offer(dij_table[b], b);
+    for (int i = 0, found = 0; found < scan.n_stale; ++i) {
       if (nn[i] != kStale) continue;
-      set_nn_nocross(i, n);
-      dij_table[i] = dij(i);
+      set_neighbour(i, nearest_slot(i, n_padded));
+      next.offer(dij_table[i], i);
       ++found;
     }
-    double nn_dist_b = r2_;
-    nn[b] = first_minimum(dist_b, n_padded, r2_, &nn_dist_b);
-    nn_dist[b] = nn_dist_b;
-    dij_table[b] = dij(b);
   }
 }
 

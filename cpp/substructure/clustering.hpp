@@ -70,10 +70,13 @@ struct HistoryStep {
 // Buffers of the nearest-neighbour search, kept between jets so that a batch allocates once
 // per thread. Structure of arrays so that the distance loops vectorise.
 struct ClusterScratch {
-  std::vector<double> rap, phi, scale, nn_dist, dij, dist, dist_other;
+  std::vector<double> rap, phi, scale, nn_dist, dij;
   // 64-bit so that a vector of neighbours has the lane width of a vector of distances.
   std::vector<int64_t> nn;
   std::vector<int> jet_index;
+  // Nearest earlier slot of every slot while the first neighbours are searched.
+  std::vector<double> earlier_dist;
+  std::vector<int> earlier_nn;
   std::vector<PseudoJet> particles;
 };
 
