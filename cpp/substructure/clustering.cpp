@@ -100,10 +100,11 @@ class N2PlainClusterer {
   // slot wins a tie, as in FastJet's scan. Slot -1 and value r2_ when none is that close.
   Candidate nearest_slot(int slot, int n_padded) const;
 
-  // After slots a and b merged into b and the tail slot moved into a: take b as neighbour
-  // where it is strictly closer, rename tail to a, mark the slots whose neighbour was a or b
-  // with kStale, and return b's nearest slot and the smallest d_iJ among the other slots.
-  MergeScan merge_pass(int a, int b, int tail, int n_padded);
+  // After slots a and b merged into `merged` (to be stored in slot b) and the tail slot moved
+  // into a: take b as neighbour where it is strictly closer, rename tail to a, mark the slots
+  // whose neighbour was a or b with kStale, and return b's nearest slot and the smallest d_iJ
+  // among the other slots. Slot b itself still holds the old jet and is skipped.
+  MergeScan merge_pass(int a, int b, int tail, int n_padded, const PseudoJet& merged);
 
   double dij(int i) const {
     double scale = s_.scale[static_cast<size_t>(i)];
@@ -212,32 +213,32 @@ struct LaneMinimum {
     where = smaller ? position : where;
   }
 
-  // Merge the lanes by value and, among equal values, by position (tree reductions without
-  // branches). A lane never below the bound holds the bound, so it cannot be first.
+  // The smallest value below `bound` and its first position: the lanes are merged in a tree
+  // by value and, among equal values, by position. A lane never below the bound holds the bound,
+  // so it cannot win. The tree stays in vector registers: the merging step runs once per
+  // clustering step, on its critical path.
   Candidate reduce(double bound) const {
-    double low[kLanes / 2];
-    for (int k = 0; k < kLanes / 2; ++k) {
-      low[k] = best[k + kLanes / 2] < best[k] ? best[k + kLanes / 2] : best[k];
-    }
-    for (int width = kLanes / 4; width > 0; width /= 2) {
-      for (int k = 0; k < width; ++k) low[k] = low[k + width] < low[k] ? low[k + width] : low[k];
-    }
-    const double smallest = low[0];
+    static_assert(kLanes == 8, "the shuffles below are written for 8 lanes");
+    LaneVector value = best, position = where;
+    take_smaller(value, position, __builtin_shufflevector(value, value, 4, 5, 6, 7, 0, 1, 2, 3),
+                 __builtin_shufflevector(position, position, 4, 5, 6, 7, 0, 1, 2, 3));
+    take_smaller(value, position, __builtin_shufflevector(value, value, 2, 3, 0, 1, 6, 7, 4, 5),
+                 __builtin_shufflevector(position, position, 2, 3, 0, 1, 6, 7, 4, 5));
+    take_smaller(value, position, __builtin_shufflevector(value, value, 1, 0, 3, 2, 5, 4, 7, 6),
+                 __builtin_shufflevector(position, position, 1, 0, 3, 2, 5, 4, 7, 6));
     Candidate result;
     result.value = bound;
-    if (!(smallest < bound)) return result;
-    double first[kLanes / 2];
-    for (int k = 0; k < kLanes / 2; ++k) {
-      const double x = best[k] == smallest ? where[k] : kInf;
-      const double y = best[k + kLanes / 2] == smallest ? where[k + kLanes / 2] : kInf;
-      first[k] = y < x ? y : x;
-    }
-    for (int width = kLanes / 4; width > 0; width /= 2) {
-      for (int k = 0; k < width; ++k) first[k] = first[k + width] < first[k] ? first[k + width] : first[k];
-    }
-    result.value = smallest;
-    result.slot = static_cast<int>(first[0]);
+    if (!(value[0] < bound)) return result;
+    result.value = value[0];
+    result.slot = static_cast<int>(position[0]);
     return result;
+  }
+
+  static void take_smaller(LaneVector& value, LaneVector& position, const LaneVector& other_value,
+                           const LaneVector& other_position) {
+    const LaneMask take = (other_value < value) | ((other_value == value) & (other_position < position));
+    value = take ? other_value : value;
+    position = take ? other_position : position;
   }
 };
 
@@ -300,14 +301,16 @@ Candidate N2PlainClusterer::nearest_slot(int slot, int n_padded) const {
   return nearest.reduce(r2_);
 }
 
-MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded) {
+MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded,
+                                        const PseudoJet& merged_jet) {
   const double* rap = s_.rap.data();
   const double* phi = s_.phi.data();
   const double* scale = s_.scale.data();
   double* nn_dist = s_.nn_dist.data();
   double* dij_table = s_.dij.data();
   int64_t* nn = s_.nn.data();
-  const LaneVector rap_b = splat(rap[b]), phi_b = splat(phi[b]), scale_b = splat(scale[b]);
+  const LaneVector rap_b = splat(merged_jet.rap), phi_b = splat(merged_jet.phi);
+  const LaneVector scale_b = splat(momentum_scale(merged_jet, def_));
   const LaneVector merged = splat(static_cast<double>(b));
   const LaneMask slot_a = splat_mask(a), slot_b = splat_mask(b), slot_tail = splat_mask(tail);
   const LaneMask stale_mark = splat_mask(kStale);
@@ -322,7 +325,7 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded) {
     const LaneVector scale_i = load(scale + i);
     const LaneVector old_dij = load(dij_table + i);
     const LaneMask old_nn = load(nn + i);
-    const LaneMask stale = (old_nn == slot_a) | (old_nn == slot_b);
+    const LaneMask stale = ((old_nn == slot_a) | (old_nn == slot_b)) & ~is_b;
     const LaneMask closer = (d < old_dist) & ~stale;
     // Same value as dij(i) with nn[i] = b: nn_dist times the smaller scale.
     const LaneVector scale_min = scale_b < scale_i ? scale_b : scale_i;
@@ -368,10 +371,11 @@ Candidate N2PlainClusterer::nearest_slot(int slot, int n_padded) const {
   return nearest;
 }
 
-MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded) {
+MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded,
+                                        const PseudoJet& jet_b) {
   MergeScan scan;
   scan.nearest_to_merged.value = r2_;
-  const PseudoJet& jet_b = seq_.jets[static_cast<size_t>(s_.jet_index[static_cast<size_t>(b)])];
+  const double scale_b = momentum_scale(jet_b, def_);
   for (int i = 0; i < n_padded; ++i) {
     const size_t k = static_cast<size_t>(i);
     if (i == b || s_.jet_index[k] < 0) continue;
@@ -385,7 +389,7 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded) {
     if (d < s_.nn_dist[k]) {
       s_.nn_dist[k] = d;
       s_.nn[k] = b;
-      s_.dij[k] = d * (s_.scale[static_cast<size_t>(b)] < s_.scale[k] ? s_.scale[static_cast<size_t>(b)] : s_.scale[k]);
+      s_.dij[k] = d * (scale_b < s_.scale[k] ? scale_b : s_.scale[k]);
     }
     if (s_.nn[k] == tail) s_.nn[k] = a;
     scan.smallest_dij.offer(s_.dij[k], i);
@@ -454,18 +458,15 @@ void N2PlainClusterer::run() {
     int b = static_cast<int>(nn[a]);
     const double d_min = dij_table[a] * inv_r2_;
 
-    if (b >= 0) {
-      // Keep b < a so that the merged jet, stored in slot b, never sits in the slot that the
-      // last live jet is about to be moved out of.
-      if (a < b) std::swap(a, b);
-      const int new_jet = merge_pair(s_.jet_index[static_cast<size_t>(a)],
-                                     s_.jet_index[static_cast<size_t>(b)], d_min);
-      set_info(b, new_jet);
-    } else {
-      merge_beam(s_.jet_index[static_cast<size_t>(a)], d_min);
-    }
+    // Keep b < a so that the merged jet, stored in slot b, never sits in the slot that the
+    // last live jet is about to be moved out of.
+    if (b >= 0 && a < b) std::swap(a, b);
+    const int jet_a = s_.jet_index[static_cast<size_t>(a)];
+    const int jet_b = b >= 0 ? s_.jet_index[static_cast<size_t>(b)] : -1;
 
-    // Shrink the table by moving the last live jet into slot a.
+    // Shrink the table by moving the last live jet into slot a. This comes before the
+    // recombination so that these stores have left the store buffer when the vector pass
+    // reads the same lanes (a wide load cannot take its value from a narrow pending store).
     --n;
     const int tail = n;
     {
@@ -489,6 +490,7 @@ void N2PlainClusterer::run() {
     const int n_padded = padded(n);
 
     if (b < 0) {
+      merge_beam(jet_a, d_min);
       for (int i = 0; i < n; ++i) {
         // This also refreshes every jet without a neighbour (nn = -1 = b), as FastJet does.
         if (nn[i] == a || nn[i] == b) set_neighbour(i, nearest_slot(i, n_padded));
@@ -503,7 +505,10 @@ void N2PlainClusterer::run() {
     // while b takes the first of its nearest slots. Step (1) reads only positions, never the
     // neighbours of other slots, so the same result comes from one pass doing (2), (3) and
     // b's neighbour and marking the slots of (1), then a pass per marked slot.
-    const MergeScan scan = merge_pass(a, b, tail, n_padded);
+    const int new_jet = merge_pair(jet_a, jet_b, d_min);
+    const MergeScan scan =
+        merge_pass(a, b, tail, n_padded, seq_.jets[static_cast<size_t>(new_jet)]);
+    set_info(b, new_jet);
     set_neighbour(b, scan.nearest_to_merged);
     next = scan.smallest_dij;
     next.offer(dij_table[b], b);
