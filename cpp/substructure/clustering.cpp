@@ -150,7 +150,7 @@ class N2PlainClusterer {
   double r2_, inv_r2_;
 };
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(JETFEAT_SCALAR_CLUSTERING)
 // GCC and Clang vector extensions: one vector of kLanes doubles, lowered to the widest SIMD
 // registers of the target. Lane masks of comparisons are vectors of 64-bit integers (-1 or 0),
 // the width of the neighbour column. Positions are carried as doubles (exact below 2^53).
@@ -350,7 +350,8 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded,
   return scan;
 }
 #else
-// Scalar versions of the three kernels above, for compilers without GCC vector extensions.
+// Scalar versions of the three kernels above, for compilers without GCC vector extensions (and
+// for checking them: define JETFEAT_SCALAR_CLUSTERING to build these instead).
 void N2PlainClusterer::initial_neighbours(int n) {
   for (int i = 0; i < n; ++i) set_neighbour(i, nearest_slot(i, n));
 }
