@@ -325,8 +325,11 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded,
     const LaneVector scale_i = load(scale + i);
     const LaneVector old_dij = load(dij_table + i);
     const LaneMask old_nn = load(nn + i);
-    const LaneMask stale = ((old_nn == slot_a) | (old_nn == slot_b)) & ~is_b;
-    const LaneMask closer = (d < old_dist) & ~stale;
+    // A slot whose neighbour was a or b was at least old_dist from every other live jet, so
+    // when the merged jet is strictly closer than that it is the new neighbour; only the other
+    // such slots need a scan.
+    const LaneMask closer = d < old_dist;
+    const LaneMask stale = ((old_nn == slot_a) | (old_nn == slot_b)) & ~is_b & ~closer;
     // Same value as dij(i) with nn[i] = b: nn_dist times the smaller scale.
     const LaneVector scale_min = scale_b < scale_i ? scale_b : scale_i;
     const LaneVector new_dij = closer ? d * scale_min : old_dij;
