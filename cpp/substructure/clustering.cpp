@@ -93,18 +93,31 @@ class N2PlainClusterer {
   void run();
 
  private:
+  // The kernels below come in two vector widths L (4 and 8 doubles) and read the slots [0, n)
+  // in blocks of L, padding included. Wide vectors win while many jets are live, narrow ones
+  // once few are (less padding and shorter lane reductions); the switch is at kWideAbove live
+  // jets, measured with benchmarks/clustering_cpu_driver.cpp on an AVX-512 machine.
+  static constexpr int kWideAbove = 64;
+
   // Nearest neighbour of every slot [0, n), as FastJet's first scan finds it.
+  template <int L>
   void initial_neighbours(int n);
 
-  // Nearest live slot to `slot` among [0, n_padded), itself excluded, below r2_; the first
-  // slot wins a tie, as in FastJet's scan. Slot -1 and value r2_ when none is that close.
-  Candidate nearest_slot(int slot, int n_padded) const;
+  // Nearest live slot to `slot` among [0, n), itself excluded, below r2_; the first slot wins
+  // a tie, as in FastJet's scan. Slot -1 and value r2_ when none is that close.
+  template <int L>
+  Candidate nearest_slot(int slot, int n) const;
+
+  Candidate nearest_slot_any(int slot, int n) const {
+    return n > kWideAbove ? nearest_slot<8>(slot, n) : nearest_slot<4>(slot, n);
+  }
 
   // After slots a and b merged into `merged` (to be stored in slot b) and the tail slot moved
   // into a: take b as neighbour where it is strictly closer, rename tail to a, mark the slots
   // whose neighbour was a or b with kStale, and return b's nearest slot and the smallest d_iJ
   // among the other slots. Slot b itself still holds the old jet and is skipped.
-  MergeScan merge_pass(int a, int b, int tail, int n_padded, const PseudoJet& merged);
+  template <int L>
+  MergeScan merge_pass(int a, int b, int tail, int n, const PseudoJet& merged);
 
   double dij(int i) const {
     double scale = s_.scale[static_cast<size_t>(i)];
@@ -151,94 +164,127 @@ class N2PlainClusterer {
 };
 
 #if defined(__GNUC__) && !defined(JETFEAT_SCALAR_CLUSTERING)
-// GCC and Clang vector extensions: one vector of kLanes doubles, lowered to the widest SIMD
-// registers of the target. Lane masks of comparisons are vectors of 64-bit integers (-1 or 0),
-// the width of the neighbour column. Positions are carried as doubles (exact below 2^53).
-typedef double LaneVector __attribute__((vector_size(kLanes * sizeof(double))));
-typedef decltype(LaneVector{} < LaneVector{}) LaneMask;
+// GCC and Clang vector extensions: a vector of L doubles, lowered to SIMD registers of the
+// target. Lane masks of comparisons are vectors of 64-bit integers (-1 or 0), the width of the
+// neighbour column. Positions are carried as doubles (exact below 2^53). The attribute needs a
+// constant size, hence one specialisation per width.
+template <int L>
+struct LaneTypes;
+template <>
+struct LaneTypes<4> {
+  typedef double Vector __attribute__((vector_size(4 * sizeof(double))));
+};
+template <>
+struct LaneTypes<8> {
+  typedef double Vector __attribute__((vector_size(8 * sizeof(double))));
+};
 
-LaneVector load(const double* p) {
-  LaneVector v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
+template <int L>
+struct Lanes {
+  typedef typename LaneTypes<L>::Vector Vector;
+  typedef decltype(Vector{} < Vector{}) Mask;
 
-LaneMask load(const int64_t* p) {
-  LaneMask v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-void store(double* p, const LaneVector& v) { std::memcpy(p, &v, sizeof(v)); }
-void store(int64_t* p, const LaneMask& v) { std::memcpy(p, &v, sizeof(v)); }
-
-LaneVector splat(double x) {
-  LaneVector v;
-  for (int k = 0; k < kLanes; ++k) v[k] = x;
-  return v;
-}
-
-LaneMask splat_mask(int64_t x) {
-  LaneMask v;
-  for (int k = 0; k < kLanes; ++k) v[k] = x;
-  return v;
-}
-
-LaneVector first_positions() {
-  LaneVector v;
-  for (int k = 0; k < kLanes; ++k) v[k] = static_cast<double>(k);
-  return v;
-}
-
-// Squared distances from (rap_b, phi_b) to kLanes slots, with the IEEE operations of
-// PseudoJet::squared_distance (bitwise symmetric: |x - y| and (x - y)^2 do not depend on order).
-LaneVector lane_distances(const double* rap, const double* phi, const LaneVector& rap_b,
-                          const LaneVector& phi_b) {
-  LaneVector dphi = load(phi) - phi_b;
-  dphi = dphi < 0.0 ? -dphi : dphi;
-  const LaneVector drap = load(rap) - rap_b;
-  dphi = dphi > kPi ? kTwoPi - dphi : dphi;
-  return dphi * dphi + drap * drap;
-}
-
-// Lane-wise running first minimum: each lane keeps the first position of its smallest value.
-struct LaneMinimum {
-  LaneVector best, where;
-
-  explicit LaneMinimum(double bound) : best(splat(bound)), where(splat(-1.0)) {}
-
-  void add(const LaneVector& value, const LaneVector& position) {
-    const LaneMask smaller = value < best;
-    best = smaller ? value : best;
-    where = smaller ? position : where;
+  static Vector load(const double* p) {
+    Vector v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
   }
 
-  // The smallest value below `bound` and its first position: the lanes are merged in a tree
-  // by value and, among equal values, by position. A lane never below the bound holds the bound,
-  // so it cannot win. The tree stays in vector registers: the merging step runs once per
-  // clustering step, on its critical path.
-  Candidate reduce(double bound) const {
-    static_assert(kLanes == 8, "the shuffles below are written for 8 lanes");
-    LaneVector value = best, position = where;
-    take_smaller(value, position, __builtin_shufflevector(value, value, 4, 5, 6, 7, 0, 1, 2, 3),
-                 __builtin_shufflevector(position, position, 4, 5, 6, 7, 0, 1, 2, 3));
-    take_smaller(value, position, __builtin_shufflevector(value, value, 2, 3, 0, 1, 6, 7, 4, 5),
-                 __builtin_shufflevector(position, position, 2, 3, 0, 1, 6, 7, 4, 5));
-    take_smaller(value, position, __builtin_shufflevector(value, value, 1, 0, 3, 2, 5, 4, 7, 6),
-                 __builtin_shufflevector(position, position, 1, 0, 3, 2, 5, 4, 7, 6));
-    Candidate result;
-    result.value = bound;
-    if (!(value[0] < bound)) return result;
-    result.value = value[0];
-    result.slot = static_cast<int>(position[0]);
-    return result;
+  static Mask load(const int64_t* p) {
+    Mask v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
   }
 
-  static void take_smaller(LaneVector& value, LaneVector& position, const LaneVector& other_value,
-                           const LaneVector& other_position) {
-    const LaneMask take = (other_value < value) | ((other_value == value) & (other_position < position));
+  static void store(double* p, const Vector& v) { std::memcpy(p, &v, sizeof(v)); }
+  static void store(int64_t* p, const Mask& v) { std::memcpy(p, &v, sizeof(v)); }
+
+  static Vector splat(double x) {
+    Vector v;
+    for (int k = 0; k < L; ++k) v[k] = x;
+    return v;
+  }
+
+  static Mask splat_mask(int64_t x) {
+    Mask v;
+    for (int k = 0; k < L; ++k) v[k] = x;
+    return v;
+  }
+
+  static Vector first_positions() {
+    Vector v;
+    for (int k = 0; k < L; ++k) v[k] = static_cast<double>(k);
+    return v;
+  }
+
+  // Squared distances from (rap_b, phi_b) to L slots, with the IEEE operations of
+  // PseudoJet::squared_distance (bitwise symmetric: |x - y| and (x - y)^2 do not depend on
+  // order).
+  static Vector distances(const double* rap, const double* phi, const Vector& rap_b,
+                          const Vector& phi_b) {
+    Vector dphi = load(phi) - phi_b;
+    dphi = dphi < 0.0 ? -dphi : dphi;
+    const Vector drap = load(rap) - rap_b;
+    dphi = dphi > kPi ? kTwoPi - dphi : dphi;
+    return dphi * dphi + drap * drap;
+  }
+
+  // Keep (other_value, other_position) where it comes first: smaller value, then earlier
+  // position.
+  static void take_smaller(Vector& value, Vector& position, const Vector& other_value,
+                           const Vector& other_position) {
+    const Mask take = (other_value < value) | ((other_value == value) & (other_position < position));
     value = take ? other_value : value;
     position = take ? other_position : position;
+  }
+
+  // Lane-wise running first minimum: each lane keeps the first position of its smallest value.
+  struct Minimum {
+    Vector best, where;
+
+    explicit Minimum(double bound) : best(splat(bound)), where(splat(-1.0)) {}
+
+    void add(const Vector& value, const Vector& position) {
+      const Mask smaller = value < best;
+      best = smaller ? value : best;
+      where = smaller ? position : where;
+    }
+
+    // The smallest value below `bound` and its first position: the lanes are merged in a tree
+    // by value and, among equal values, by position. A lane never below the bound holds the
+    // bound, so it cannot win. The tree stays in vector registers: it runs on the critical
+    // path of every merging step.
+    Candidate reduce(double bound) const {
+      Vector value = best, position = where;
+      if constexpr (L == 8) {
+        take_smaller(value, position, __builtin_shufflevector(value, value, 4, 5, 6, 7, 0, 1, 2, 3),
+                     __builtin_shufflevector(position, position, 4, 5, 6, 7, 0, 1, 2, 3));
+      }
+      take_smaller(value, position, shuffle_pairs(value), shuffle_pairs(position));
+      take_smaller(value, position, shuffle_neighbours(value), shuffle_neighbours(position));
+      Candidate result;
+      result.value = bound;
+      if (!(value[0] < bound)) return result;
+      result.value = value[0];
+      result.slot = static_cast<int>(position[0]);
+      return result;
+    }
+  };
+
+  // Lane k takes lane k xor 2, and lane k xor 1.
+  static Vector shuffle_pairs(const Vector& v) {
+    if constexpr (L == 8) {
+      return __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5);
+    } else {
+      return __builtin_shufflevector(v, v, 2, 3, 0, 1);
+    }
+  }
+  static Vector shuffle_neighbours(const Vector& v) {
+    if constexpr (L == 8) {
+      return __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6);
+    } else {
+      return __builtin_shufflevector(v, v, 1, 0, 3, 2);
+    }
   }
 };
 
@@ -248,7 +294,11 @@ struct LaneMinimum {
 // each pair is also computed once: column j updates the slots i < j lane by lane (their later
 // candidates, in order) and finds j's best earlier slot by a lane reduction; earlier slots come
 // first, so they win a tie against the later ones.
+template <int L>
 void N2PlainClusterer::initial_neighbours(int n) {
+  using K = Lanes<L>;
+  using Vector = typename K::Vector;
+  using Mask = typename K::Mask;
   const double* rap = s_.rap.data();
   const double* phi = s_.phi.data();
   double* nn_dist = s_.nn_dist.data();
@@ -257,21 +307,21 @@ void N2PlainClusterer::initial_neighbours(int n) {
   double* earlier_dist = s_.earlier_dist.data();
   int* earlier_nn = s_.earlier_nn.data();
   for (int j = 1; j < n; ++j) {
-    const LaneVector rap_j = splat(rap[j]), phi_j = splat(phi[j]);
-    const LaneVector end = splat(static_cast<double>(j));
-    const LaneMask column = splat_mask(j);
-    LaneVector position = first_positions();
-    LaneMinimum nearest(r2_);
-    for (int i = 0; i < j; i += kLanes) {
-      LaneVector d = lane_distances(rap + i, phi + i, rap_j, phi_j);
+    const Vector rap_j = K::splat(rap[j]), phi_j = K::splat(phi[j]);
+    const Vector end = K::splat(static_cast<double>(j));
+    const Mask column = K::splat_mask(j);
+    Vector position = K::first_positions();
+    typename K::Minimum nearest(r2_);
+    for (int i = 0; i < j; i += L) {
+      Vector d = K::distances(rap + i, phi + i, rap_j, phi_j);
       // Lanes at or after slot j belong to later columns.
       d = position < end ? d : kInf;
-      const LaneVector old_dist = load(nn_dist + i);
-      const LaneMask closer = d < old_dist;
-      store(nn_dist + i, closer ? d : old_dist);
-      store(nn + i, closer ? column : load(nn + i));
+      const Vector old_dist = K::load(nn_dist + i);
+      const Mask closer = d < old_dist;
+      K::store(nn_dist + i, closer ? d : old_dist);
+      K::store(nn + i, closer ? column : K::load(nn + i));
       nearest.add(d, position);
-      position += static_cast<double>(kLanes);
+      position += static_cast<double>(L);
     }
     const Candidate first = nearest.reduce(r2_);
     earlier_dist[j] = first.value;
@@ -285,69 +335,76 @@ void N2PlainClusterer::initial_neighbours(int n) {
   }
 }
 
-Candidate N2PlainClusterer::nearest_slot(int slot, int n_padded) const {
+template <int L>
+Candidate N2PlainClusterer::nearest_slot(int slot, int n) const {
+  using K = Lanes<L>;
+  using Vector = typename K::Vector;
   const double* rap = s_.rap.data();
   const double* phi = s_.phi.data();
-  const LaneVector rap_b = splat(rap[slot]), phi_b = splat(phi[slot]);
-  const LaneVector self = splat(static_cast<double>(slot));
-  LaneVector position = first_positions();
-  LaneMinimum nearest(r2_);
-  for (int i = 0; i < n_padded; i += kLanes) {
-    LaneVector d = lane_distances(rap + i, phi + i, rap_b, phi_b);
+  const Vector rap_b = K::splat(rap[slot]), phi_b = K::splat(phi[slot]);
+  const Vector self = K::splat(static_cast<double>(slot));
+  Vector position = K::first_positions();
+  typename K::Minimum nearest(r2_);
+  for (int i = 0; i < n; i += L) {
+    Vector d = K::distances(rap + i, phi + i, rap_b, phi_b);
     d = position == self ? kInf : d;
     nearest.add(d, position);
-    position += static_cast<double>(kLanes);
+    position += static_cast<double>(L);
   }
   return nearest.reduce(r2_);
 }
 
-MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded,
+template <int L>
+MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n,
                                         const PseudoJet& merged_jet) {
+  using K = Lanes<L>;
+  using Vector = typename K::Vector;
+  using Mask = typename K::Mask;
   const double* rap = s_.rap.data();
   const double* phi = s_.phi.data();
   const double* scale = s_.scale.data();
   double* nn_dist = s_.nn_dist.data();
   double* dij_table = s_.dij.data();
   int64_t* nn = s_.nn.data();
-  const LaneVector rap_b = splat(merged_jet.rap), phi_b = splat(merged_jet.phi);
-  const LaneVector scale_b = splat(momentum_scale(merged_jet, def_));
-  const LaneVector merged = splat(static_cast<double>(b));
-  const LaneMask slot_a = splat_mask(a), slot_b = splat_mask(b), slot_tail = splat_mask(tail);
-  const LaneMask stale_mark = splat_mask(kStale);
-  LaneMask stale_count = splat_mask(0);
-  LaneVector position = first_positions();
-  LaneMinimum nearest(r2_), smallest(kInf);
-  for (int i = 0; i < n_padded; i += kLanes) {
-    LaneVector d = lane_distances(rap + i, phi + i, rap_b, phi_b);
-    const LaneMask is_b = position == merged;
+  const Vector rap_b = K::splat(merged_jet.rap), phi_b = K::splat(merged_jet.phi);
+  const Vector scale_b = K::splat(momentum_scale(merged_jet, def_));
+  const Vector merged = K::splat(static_cast<double>(b));
+  const Mask slot_a = K::splat_mask(a), slot_b = K::splat_mask(b), slot_tail = K::splat_mask(tail);
+  const Mask stale_mark = K::splat_mask(kStale);
+  Mask stale_count = K::splat_mask(0);
+  Vector position = K::first_positions();
+  typename K::Minimum nearest(r2_), smallest(kInf);
+  for (int i = 0; i < n; i += L) {
+    Vector d = K::distances(rap + i, phi + i, rap_b, phi_b);
+    const Mask is_b = position == merged;
     d = is_b ? kInf : d;
-    const LaneVector old_dist = load(nn_dist + i);
-    const LaneVector scale_i = load(scale + i);
-    const LaneVector old_dij = load(dij_table + i);
-    const LaneMask old_nn = load(nn + i);
+    const Vector old_dist = K::load(nn_dist + i);
+    const Vector scale_i = K::load(scale + i);
+    const Vector old_dij = K::load(dij_table + i);
+    const Mask old_nn = K::load(nn + i);
     // A slot whose neighbour was a or b was at least old_dist from every other live jet, so
     // when the merged jet is strictly closer than that it is the new neighbour; only the other
     // such slots need a scan.
-    const LaneMask closer = d < old_dist;
-    const LaneMask stale = ((old_nn == slot_a) | (old_nn == slot_b)) & ~is_b & ~closer;
+    const Mask closer = d < old_dist;
+    const Mask stale = ((old_nn == slot_a) | (old_nn == slot_b)) & ~is_b & ~closer;
     // Same value as dij(i) with nn[i] = b: nn_dist times the smaller scale.
-    const LaneVector scale_min = scale_b < scale_i ? scale_b : scale_i;
-    const LaneVector new_dij = closer ? d * scale_min : old_dij;
-    LaneMask new_nn = closer ? slot_b : old_nn;
+    const Vector scale_min = scale_b < scale_i ? scale_b : scale_i;
+    const Vector new_dij = closer ? d * scale_min : old_dij;
+    Mask new_nn = closer ? slot_b : old_nn;
     new_nn = new_nn == slot_tail ? slot_a : new_nn;
     new_nn = stale ? stale_mark : new_nn;
     stale_count -= stale;
-    store(nn_dist + i, closer ? d : old_dist);
-    store(dij_table + i, new_dij);
-    store(nn + i, new_nn);
+    K::store(nn_dist + i, closer ? d : old_dist);
+    K::store(dij_table + i, new_dij);
+    K::store(nn + i, new_nn);
     // b's own neighbour: FastJet compares every slot, stale or not, to b.
     nearest.add(d, position);
     // d_iJ of b and of the stale slots are recomputed after this pass.
     smallest.add((stale | is_b) ? kInf : new_dij, position);
-    position += static_cast<double>(kLanes);
+    position += static_cast<double>(L);
   }
   MergeScan scan;
-  for (int k = 0; k < kLanes; ++k) scan.n_stale += static_cast<int>(stale_count[k]);
+  for (int k = 0; k < L; ++k) scan.n_stale += static_cast<int>(stale_count[k]);
   scan.nearest_to_merged = nearest.reduce(r2_);
   scan.smallest_dij = smallest.reduce(kInf);
   return scan;
@@ -355,15 +412,18 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded,
 #else
 // Scalar versions of the three kernels above, for compilers without GCC vector extensions (and
 // for checking them: define JETFEAT_SCALAR_CLUSTERING to build these instead).
+// L is ignored.
+template <int L>
 void N2PlainClusterer::initial_neighbours(int n) {
-  for (int i = 0; i < n; ++i) set_neighbour(i, nearest_slot(i, n));
+  for (int i = 0; i < n; ++i) set_neighbour(i, nearest_slot<L>(i, n));
 }
 
-Candidate N2PlainClusterer::nearest_slot(int slot, int n_padded) const {
+template <int L>
+Candidate N2PlainClusterer::nearest_slot(int slot, int n) const {
   Candidate nearest;
   nearest.value = r2_;
   const PseudoJet& jet = seq_.jets[static_cast<size_t>(s_.jet_index[static_cast<size_t>(slot)])];
-  for (int i = 0; i < n_padded; ++i) {
+  for (int i = 0; i < n; ++i) {
     if (i == slot || s_.jet_index[static_cast<size_t>(i)] < 0) continue;
     const double d =
         seq_.jets[static_cast<size_t>(s_.jet_index[static_cast<size_t>(i)])].squared_distance(jet);
@@ -375,12 +435,12 @@ Candidate N2PlainClusterer::nearest_slot(int slot, int n_padded) const {
   return nearest;
 }
 
-MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n_padded,
-                                        const PseudoJet& jet_b) {
+template <int L>
+MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n, const PseudoJet& jet_b) {
   MergeScan scan;
   scan.nearest_to_merged.value = r2_;
   const double scale_b = momentum_scale(jet_b, def_);
-  for (int i = 0; i < n_padded; ++i) {
+  for (int i = 0; i < n; ++i) {
     const size_t k = static_cast<size_t>(i);
     if (i == b || s_.jet_index[k] < 0) continue;
     const double d = seq_.jets[static_cast<size_t>(s_.jet_index[k])].squared_distance(jet_b);
@@ -451,7 +511,11 @@ void N2PlainClusterer::run() {
 
   // Initial nearest neighbours and d_iJ table (in units of R^2, as FastJet keeps them).
   for (int i = 0; i < n; ++i) set_info(i, i);
-  initial_neighbours(n);
+  if (n > kWideAbove) {
+    initial_neighbours<8>(n);
+  } else {
+    initial_neighbours<4>(n);
+  }
   for (int i = 0; i < n; ++i) dij_table[i] = dij(i);
   Candidate next = smallest_dij(n);
 
@@ -491,13 +555,12 @@ void N2PlainClusterer::run() {
       nn_dist[kt] = kInf;
       s_.jet_index[kt] = -1;
     }
-    const int n_padded = padded(n);
 
     if (b < 0) {
       merge_beam(jet_a, d_min);
       for (int i = 0; i < n; ++i) {
         // This also refreshes every jet without a neighbour (nn = -1 = b), as FastJet does.
-        if (nn[i] == a || nn[i] == b) set_neighbour(i, nearest_slot(i, n_padded));
+        if (nn[i] == a || nn[i] == b) set_neighbour(i, nearest_slot_any(i, n));
         if (nn[i] == tail) nn[i] = a;
       }
       next = smallest_dij(n);
@@ -511,14 +574,16 @@ void N2PlainClusterer::run() {
     // b's neighbour and marking the slots of (1), then a pass per marked slot.
     const int new_jet = merge_pair(jet_a, jet_b, d_min);
     const MergeScan scan =
-        merge_pass(a, b, tail, n_padded, seq_.jets[static_cast<size_t>(new_jet)]);
+        n > kWideAbove
+            ? merge_pass<8>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)])
+            : merge_pass<4>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)]);
     set_info(b, new_jet);
     set_neighbour(b, scan.nearest_to_merged);
     next = scan.smallest_dij;
     next.offer(dij_table[b], b);
     for (int i = 0, found = 0; found < scan.n_stale; ++i) {
       if (nn[i] != kStale) continue;
-      set_neighbour(i, nearest_slot(i, n_padded));
+      set_neighbour(i, nearest_slot_any(i, n));
       next.offer(dij_table[i], i);
       ++found;
     }
