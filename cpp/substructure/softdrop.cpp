@@ -6,15 +6,31 @@
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
 
 namespace jetfeat::softdrop {
 
 namespace {
 
+// Number of particles in jet `index`: one forward pass over the history, where every merging
+// adds the counts of its two parents (cheaper than a recursive walk of the subtree).
 int count_constituents(const clustering::ClusterSequence& sequence, int index) {
-  int parent1 = 0, parent2 = 0;
-  if (!sequence.has_parents(index, parent1, parent2)) return 1;
-  return count_constituents(sequence, parent1) + count_constituents(sequence, parent2);
+  thread_local std::vector<int> counts;
+  const int target = sequence.jets[static_cast<size_t>(index)].hist;
+  counts.assign(static_cast<size_t>(target) + 1, 1);
+  for (int h = sequence.n_particles; h <= target; ++h) {
+    const clustering::HistoryStep& step = sequence.history[static_cast<size_t>(h)];
+    if (step.parent2 >= 0) {
+      counts[static_cast<size_t>(h)] = counts[static_cast<size_t>(step.parent1)] +
+                                       counts[static_cast<size_t>(step.parent2)];
+    }
+  }
+  return counts[static_cast<size_t>(target)];
+}
+
+// (DeltaR^2 / R0^2)^(beta / 2); pow(x, 0) is 1 for every x, so mMDT skips the call.
+double angular_factor(double delta_r2_over_r0_2, double beta) {
+  return beta == 0.0 ? 1.0 : std::pow(delta_r2_over_r0_2, 0.5 * beta);
 }
 
 // Order the parents so that `harder` has the larger pT (the first parent wins a tie).
@@ -57,7 +73,7 @@ Result groom(const clustering::ClusterSequence& sequence, const Options& options
     const double pt_sum = pt1 + pt2;
     const double delta_r2 = j1.squared_distance(j2);
     const double z = pt_sum == 0.0 ? 0.0 : std::min(pt1, pt2) / pt_sum;
-    const double cut = options.zcut * std::pow(delta_r2 / r0_squared, 0.5 * options.beta);
+    const double cut = options.zcut * angular_factor(delta_r2 / r0_squared, options.beta);
     if (pt_sum != 0.0 && z > cut) {
       const clustering::PseudoJet& jet = sequence.jets[static_cast<size_t>(current)];
       result.zg = z;
@@ -101,7 +117,7 @@ int iterated_multiplicity(const clustering::ClusterSequence& sequence, const Opt
     const double pt1 = j1.pt();
     const double pt2 = j2.pt();
     const double z = pt2 / (pt1 + pt2);
-    if (z > options.zcut * std::pow(delta_r2 / r0_squared, 0.5 * options.beta)) ++count;
+    if (z > options.zcut * angular_factor(delta_r2 / r0_squared, options.beta)) ++count;
     current = harder;
   }
   return count;
