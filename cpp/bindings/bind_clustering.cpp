@@ -63,6 +63,49 @@ clustering::JetDefinition cambridge_recluster() {
   return definition;
 }
 
+// Cluster every jet of `batch` with `definition` and call visit(jet, sequence), on n_threads
+// threads without the GIL. Each jet is handled by one thread with its own buffers, so results
+// do not depend on the thread count; `visit` must touch only plain C++ data.
+template <class Visit>
+void for_each_clustered(const Batch& batch, const clustering::JetDefinition& definition,
+                        int n_threads, Visit visit) {
+  const int threads = jetfeat::resolve_threads(n_threads);
+  py::gil_scoped_release release;
+#pragma omp parallel num_threads(threads)
+  {
+    clustering::ClusterSequence sequence;
+#pragma omp for schedule(static)
+    for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
+      const std::int64_t start = batch.offsets[jet];
+      clustering::cluster(batch.p4s + 4 * start, batch.offsets[jet + 1] - start, definition,
+                          sequence);
+      visit(jet, sequence);
+    }
+  }
+}
+
+// Pack per-jet lists of rows into (rows, offsets): rows (total, columns) filled by
+// write(row, out), offsets (n_jets + 1,) int64.
+template <class Row, class Write>
+py::tuple pack_ragged(const std::vector<std::vector<Row>>& per_jet, int columns, Write write) {
+  const std::int64_t n_jets = static_cast<std::int64_t>(per_jet.size());
+  py::array_t<std::int64_t> out_offsets(n_jets + 1);
+  std::int64_t* o = out_offsets.mutable_data();
+  o[0] = 0;
+  for (std::int64_t jet = 0; jet < n_jets; ++jet) {
+    o[jet + 1] = o[jet] + static_cast<std::int64_t>(per_jet[static_cast<size_t>(jet)].size());
+  }
+  py::array_t<double> rows({static_cast<py::ssize_t>(o[n_jets]), py::ssize_t{columns}});
+  double* out = rows.mutable_data();
+  for (const auto& jet_rows : per_jet) {
+    for (const Row& row : jet_rows) {
+      write(row, out);
+      out += columns;
+    }
+  }
+  return py::make_tuple(rows, out_offsets);
+}
+
 // Cluster every jet and record its M history steps in rows offsets[i]:offsets[i+1]:
 // parents (history indices within the jet, -1 for the beam) and d_ij.
 py::tuple cluster_history(const DoubleArray& p4s, const IndexArray& offsets, int algorithm,
@@ -76,38 +119,29 @@ py::tuple cluster_history(const DoubleArray& p4s, const IndexArray& offsets, int
   std::int64_t* parents_out = parents.mutable_data();
   double* dij_out = dij.mutable_data();
   double* merged_out = merged.mutable_data();
-  const int threads = jetfeat::resolve_threads(n_threads);
-  {
-    // Safe without the GIL: only the checked input buffers and fresh outputs are touched.
-    py::gil_scoped_release release;
-#pragma omp parallel num_threads(threads)
-    {
-      clustering::ClusterSequence sequence;
-#pragma omp for schedule(static)
-      for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-        const std::int64_t start = batch.offsets[jet];
-        const std::int64_t m = batch.offsets[jet + 1] - start;
-        clustering::cluster(batch.p4s + 4 * start, m, definition, sequence);
-        for (std::int64_t s = 0; s < m; ++s) {
-          const clustering::HistoryStep& step = sequence.history[static_cast<size_t>(m + s)];
-          const std::int64_t row = start + s;
-          parents_out[2 * row] = step.parent1;
-          parents_out[2 * row + 1] = step.parent2;
-          dij_out[row] = step.dij;
-          double* out4 = merged_out + 4 * row;
-          if (step.jet >= 0) {
-            const clustering::PseudoJet& j = sequence.jets[static_cast<size_t>(step.jet)];
-            out4[0] = j.E;
-            out4[1] = j.px;
-            out4[2] = j.py;
-            out4[3] = j.pz;
-          } else {
-            out4[0] = out4[1] = out4[2] = out4[3] = 0.0;
-          }
-        }
+  // Safe without the GIL: only the checked input buffers and fresh outputs are touched.
+  for_each_clustered(batch, definition, n_threads,
+                     [&](std::int64_t jet, const clustering::ClusterSequence& sequence) {
+    const std::int64_t start = batch.offsets[jet];
+    const std::int64_t m = batch.offsets[jet + 1] - start;
+    for (std::int64_t s = 0; s < m; ++s) {
+      const clustering::HistoryStep& step = sequence.history[static_cast<size_t>(m + s)];
+      const std::int64_t row = start + s;
+      parents_out[2 * row] = step.parent1;
+      parents_out[2 * row + 1] = step.parent2;
+      dij_out[row] = step.dij;
+      double* out4 = merged_out + 4 * row;
+      if (step.jet >= 0) {
+        const clustering::PseudoJet& j = sequence.jets[static_cast<size_t>(step.jet)];
+        out4[0] = j.E;
+        out4[1] = j.px;
+        out4[2] = j.py;
+        out4[3] = j.pz;
+      } else {
+        out4[0] = out4[1] = out4[2] = out4[3] = 0.0;
       }
     }
-  }
+  });
   return py::make_tuple(parents, dij, merged);
 }
 
@@ -119,42 +153,20 @@ py::tuple exclusive_subjets(const DoubleArray& p4s, const IndexArray& offsets, i
   const clustering::JetDefinition definition = make_definition(algorithm, R, p, recombination);
   if (n_subjets < 0) throw std::invalid_argument("n_subjets must be >= 0");
   std::vector<std::vector<std::array<double, 4>>> per_jet(static_cast<size_t>(batch.n_jets));
-  const int threads = jetfeat::resolve_threads(n_threads);
-  {
-    py::gil_scoped_release release;
-#pragma omp parallel num_threads(threads)
-    {
-      clustering::ClusterSequence sequence;
-#pragma omp for schedule(static)
-      for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-        const std::int64_t start = batch.offsets[jet];
-        const std::int64_t m = batch.offsets[jet + 1] - start;
-        clustering::cluster(batch.p4s + 4 * start, m, definition, sequence);
-        int n = n_subjets > 0 ? n_subjets : sequence.n_exclusive_jets(dcut);
-        if (n > sequence.n_particles) n = sequence.n_particles;
-        auto& out = per_jet[static_cast<size_t>(jet)];
-        if (n <= 0) continue;
-        for (int index : sequence.exclusive_jets(n)) {
-          const clustering::PseudoJet& j = sequence.jets[static_cast<size_t>(index)];
-          out.push_back({j.E, j.px, j.py, j.pz});
-        }
-      }
+  for_each_clustered(batch, definition, n_threads,
+                     [&](std::int64_t jet, const clustering::ClusterSequence& sequence) {
+    int n = n_subjets > 0 ? n_subjets : sequence.n_exclusive_jets(dcut);
+    if (n > sequence.n_particles) n = sequence.n_particles;
+    if (n <= 0) return;
+    auto& out = per_jet[static_cast<size_t>(jet)];
+    for (int index : sequence.exclusive_jets(n)) {
+      const clustering::PseudoJet& j = sequence.jets[static_cast<size_t>(index)];
+      out.push_back({j.E, j.px, j.py, j.pz});
     }
-  }
-  py::array_t<std::int64_t> out_offsets(batch.n_jets + 1);
-  std::int64_t* o = out_offsets.mutable_data();
-  o[0] = 0;
-  for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-    o[jet + 1] = o[jet] + static_cast<std::int64_t>(per_jet[static_cast<size_t>(jet)].size());
-  }
-  py::array_t<double> subjets({static_cast<py::ssize_t>(o[batch.n_jets]), py::ssize_t{4}});
-  double* s = subjets.mutable_data();
-  for (const auto& jets : per_jet) {
-    for (const auto& j : jets) {
-      for (int c = 0; c < 4; ++c) *s++ = j[static_cast<size_t>(c)];
-    }
-  }
-  return py::make_tuple(subjets, out_offsets);
+  });
+  return pack_ragged(per_jet, 4, [](const std::array<double, 4>& j, double* row) {
+    for (int c = 0; c < 4; ++c) row[c] = j[static_cast<size_t>(c)];
+  });
 }
 
 // d_{n,n+1}: the d_ij of the merging that takes n + 1 exclusive jets to n, for n = 1..n_max.
@@ -166,21 +178,10 @@ py::array_t<double> exclusive_dmerge(const DoubleArray& p4s, const IndexArray& o
   if (n_max < 1) throw std::invalid_argument("n_max must be >= 1, got " + std::to_string(n_max));
   py::array_t<double> result({static_cast<py::ssize_t>(batch.n_jets), py::ssize_t{n_max}});
   double* out = result.mutable_data();
-  const int threads = jetfeat::resolve_threads(n_threads);
-  {
-    py::gil_scoped_release release;
-#pragma omp parallel num_threads(threads)
-    {
-      clustering::ClusterSequence sequence;
-#pragma omp for schedule(static)
-      for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-        const std::int64_t start = batch.offsets[jet];
-        clustering::cluster(batch.p4s + 4 * start, batch.offsets[jet + 1] - start, definition,
-                            sequence);
-        for (int n = 1; n <= n_max; ++n) out[jet * n_max + n - 1] = sequence.exclusive_dmerge(n);
-      }
-    }
-  }
+  for_each_clustered(batch, definition, n_threads,
+                     [&](std::int64_t jet, const clustering::ClusterSequence& sequence) {
+    for (int n = 1; n <= n_max; ++n) out[jet * n_max + n - 1] = sequence.exclusive_dmerge(n);
+  });
   return result;
 }
 
@@ -231,33 +232,21 @@ py::array_t<double> soft_drop(const DoubleArray& p4s, const IndexArray& offsets,
   jetfeat::softdrop::Options options{zcut, beta, R0};
   py::array_t<double> result({static_cast<py::ssize_t>(batch.n_jets), py::ssize_t{kSoftDropColumns}});
   double* out = result.mutable_data();
-  const clustering::JetDefinition definition = cambridge_recluster();
-  const int threads = jetfeat::resolve_threads(n_threads);
-  {
-    py::gil_scoped_release release;
-#pragma omp parallel num_threads(threads)
-    {
-      clustering::ClusterSequence sequence;
-#pragma omp for schedule(static)
-      for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-        const std::int64_t start = batch.offsets[jet];
-        clustering::cluster(batch.p4s + 4 * start, batch.offsets[jet + 1] - start, definition,
-                            sequence);
-        const jetfeat::softdrop::Result r = jetfeat::softdrop::groom(sequence, options);
-        double* row = out + jet * kSoftDropColumns;
-        row[0] = r.pt;
-        row[1] = r.mass;
-        row[2] = r.zg;
-        row[3] = r.rg;
-        row[4] = r.mu;
-        row[5] = r.E;
-        row[6] = r.px;
-        row[7] = r.py;
-        row[8] = r.pz;
-        row[9] = r.n_constituents;
-      }
-    }
-  }
+  for_each_clustered(batch, cambridge_recluster(), n_threads,
+                     [&](std::int64_t jet, const clustering::ClusterSequence& sequence) {
+    const jetfeat::softdrop::Result r = jetfeat::softdrop::groom(sequence, options);
+    double* row = out + jet * kSoftDropColumns;
+    row[0] = r.pt;
+    row[1] = r.mass;
+    row[2] = r.zg;
+    row[3] = r.rg;
+    row[4] = r.mu;
+    row[5] = r.E;
+    row[6] = r.px;
+    row[7] = r.py;
+    row[8] = r.pz;
+    row[9] = r.n_constituents;
+  });
   return result;
 }
 
@@ -268,22 +257,10 @@ py::array_t<std::int64_t> iterated_soft_drop(const DoubleArray& p4s, const Index
   jetfeat::softdrop::Options options{zcut, beta, R0};
   py::array_t<std::int64_t> result(batch.n_jets);
   std::int64_t* out = result.mutable_data();
-  const clustering::JetDefinition definition = cambridge_recluster();
-  const int threads = jetfeat::resolve_threads(n_threads);
-  {
-    py::gil_scoped_release release;
-#pragma omp parallel num_threads(threads)
-    {
-      clustering::ClusterSequence sequence;
-#pragma omp for schedule(static)
-      for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-        const std::int64_t start = batch.offsets[jet];
-        clustering::cluster(batch.p4s + 4 * start, batch.offsets[jet + 1] - start, definition,
-                            sequence);
-        out[jet] = jetfeat::softdrop::iterated_multiplicity(sequence, options, theta_cut);
-      }
-    }
-  }
+  for_each_clustered(batch, cambridge_recluster(), n_threads,
+                     [&](std::int64_t jet, const clustering::ClusterSequence& sequence) {
+    out[jet] = jetfeat::softdrop::iterated_multiplicity(sequence, options, theta_cut);
+  });
   return result;
 }
 
@@ -293,41 +270,19 @@ constexpr int kLundColumns = 6;
 py::tuple lund_primary(const DoubleArray& p4s, const IndexArray& offsets, int n_threads) {
   const Batch batch = check_batch(p4s, offsets);
   std::vector<std::vector<jetfeat::lund::Declustering>> per_jet(static_cast<size_t>(batch.n_jets));
-  const clustering::JetDefinition definition = cambridge_recluster();
-  const int threads = jetfeat::resolve_threads(n_threads);
-  {
-    py::gil_scoped_release release;
-#pragma omp parallel num_threads(threads)
-    {
-      clustering::ClusterSequence sequence;
-#pragma omp for schedule(static)
-      for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-        const std::int64_t start = batch.offsets[jet];
-        clustering::cluster(batch.p4s + 4 * start, batch.offsets[jet + 1] - start, definition,
-                            sequence);
-        jetfeat::lund::primary(sequence, per_jet[static_cast<size_t>(jet)]);
-      }
-    }
-  }
-  py::array_t<std::int64_t> out_offsets(batch.n_jets + 1);
-  std::int64_t* o = out_offsets.mutable_data();
-  o[0] = 0;
-  for (std::int64_t jet = 0; jet < batch.n_jets; ++jet) {
-    o[jet + 1] = o[jet] + static_cast<std::int64_t>(per_jet[static_cast<size_t>(jet)].size());
-  }
-  py::array_t<double> rows({static_cast<py::ssize_t>(o[batch.n_jets]), py::ssize_t{kLundColumns}});
-  double* r = rows.mutable_data();
-  for (const auto& steps : per_jet) {
-    for (const auto& s : steps) {
-      *r++ = s.delta;
-      *r++ = s.kt;
-      *r++ = s.z;
-      *r++ = s.psi;
-      *r++ = s.kappa;
-      *r++ = s.m;
-    }
-  }
-  return py::make_tuple(rows, out_offsets);
+  for_each_clustered(batch, cambridge_recluster(), n_threads,
+                     [&](std::int64_t jet, const clustering::ClusterSequence& sequence) {
+    jetfeat::lund::primary(sequence, per_jet[static_cast<size_t>(jet)]);
+  });
+  return pack_ragged(per_jet, kLundColumns,
+                     [](const jetfeat::lund::Declustering& s, double* row) {
+    row[0] = s.delta;
+    row[1] = s.kt;
+    row[2] = s.z;
+    row[3] = s.psi;
+    row[4] = s.kappa;
+    row[5] = s.m;
+  });
 }
 
 }  // namespace
