@@ -255,8 +255,8 @@ struct Lanes {
 
     // The smallest value below `bound` and its first position: the lanes are merged in a tree
     // by value and, among equal values, by position. A lane never below the bound holds the
-    // bound, so it cannot win. The tree stays in vector registers: it runs on the critical
-    // path of every merging step.
+    // bound, so it cannot win. The tree stays in vector registers because it runs on the
+    // critical path of every merging step.
     Candidate reduce(double bound) const {
       Vector value = best, position = where;
       if constexpr (L == 8) {
@@ -274,7 +274,7 @@ struct Lanes {
     }
   };
 
-  // Lane k takes lane k xor 2, and lane k xor 1.
+  // Swap lanes k and k xor 2 (shuffle_pairs) or k and k xor 1 (shuffle_neighbours).
   static Vector shuffle_pairs(const Vector& v) {
     if constexpr (L == 8) {
       return __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5);
@@ -385,9 +385,9 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n,
     const Vector scale_i = K::load(scale + i);
     const Vector old_dij = K::load(dij_table + i);
     const Mask old_nn = K::load(nn + i);
-    // A slot whose neighbour was a or b was at least old_dist from every other live jet, so
-    // when the merged jet is strictly closer than that it is the new neighbour; only the other
-    // such slots need a scan.
+    // A slot whose neighbour was a or b was at least old_dist from every other live jet. So a
+    // merged jet strictly closer than that is its new neighbour, and only the other such slots
+    // need a scan.
     const Mask closer = d < old_dist;
     const Mask stale = ((old_nn == slot_a) | (old_nn == slot_b)) & ~is_b & ~closer;
     // Same value as dij(i) with nn[i] = b: nn_dist times the smaller scale.
@@ -413,9 +413,10 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n,
   return scan;
 }
 #else
-// Scalar versions of the three kernels above, for compilers without GCC vector extensions (and
-// for checking them: define JETFEAT_SCALAR_CLUSTERING to build these instead).
-// L is ignored.
+// Scalar versions of the three kernels above, for compilers without GCC vector extensions.
+// Defining JETFEAT_SCALAR_CLUSTERING builds them anywhere, to check them against the vector
+// kernels.
+// The lane count L is unused here.
 template <int L>
 void N2PlainClusterer::initial_neighbours(int n) {
   for (int i = 0; i < n; ++i) set_neighbour(i, nearest_slot<L>(i, n));
@@ -535,9 +536,8 @@ void N2PlainClusterer::run() {
     const int jet_a = s_.jet_index[static_cast<size_t>(a)];
     const int jet_b = b >= 0 ? s_.jet_index[static_cast<size_t>(b)] : -1;
 
-    // Shrink the table by moving the last live jet into slot a. This comes before the
-    // recombination so that these stores have left the store buffer when the vector pass
-    // reads the same lanes (a wide load cannot take its value from a narrow pending store).
+    // Shrink the table by moving the last live jet into slot a. Slot b keeps the old jet b
+    // until the pass below has run, and the pass skips it.
     --n;
     const int tail = n;
     {
@@ -570,11 +570,11 @@ void N2PlainClusterer::run() {
       continue;
     }
 
-    // FastJet visits the slots in order and, for each, (1) recomputes its neighbour if that
-    // was a or b, (2) takes the merged jet b when strictly closer, (3) renames the moved slot,
+    // FastJet visits the slots in order. For each it (1) recomputes the neighbour if that was
+    // a or b, (2) takes the merged jet b when strictly closer, and (3) renames the moved slot,
     // while b takes the first of its nearest slots. Step (1) reads only positions, never the
-    // neighbours of other slots, so the same result comes from one pass doing (2), (3) and
-    // b's neighbour and marking the slots of (1), then a pass per marked slot.
+    // neighbours of other slots. So one pass can do (2), (3) and b's neighbour and mark the
+    // slots of (1), and then each marked slot gets a pass of its own.
     const int new_jet = merge_pair(jet_a, jet_b, d_min);
     const MergeScan scan =
         n > kWideAbove
