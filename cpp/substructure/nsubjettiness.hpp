@@ -39,9 +39,16 @@ struct LightLikeAxis {
   double rap = 0, phi = 0, weight = 0, mom = 0;
 };
 
-// Particles per block of the one-pass update. The particle columns are padded to a multiple of
-// it, and every axis sum is kept as one partial sum per lane.
+// Particles per block of the one-pass update: the doubles of the target's widest vector
+// register, because GCC lowers a wider vector type with masks element by element. The particle
+// columns are padded to a multiple of it, and every axis sum is kept as one partial sum per lane.
+#if defined(__AVX512F__)
 constexpr int kOnePassLanes = 8;
+#elif defined(__AVX__)
+constexpr int kOnePassLanes = 4;
+#else
+constexpr int kOnePassLanes = 2;
+#endif
 
 // Buffers of the one-pass minimisation and of tau on the particle columns.
 struct OnePassScratch {

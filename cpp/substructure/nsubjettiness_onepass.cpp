@@ -41,6 +41,17 @@ double axis_distance_squared(const LightLikeAxis& axis, double rap2, double phi2
   return drap * drap + dphi * dphi;
 }
 
+// Sum of kLanes partial sums in a fixed pairwise order (lane l plus lane l + width, halving the
+// width), so that the total does not depend on the thread count.
+double add_lanes(const double* v) {
+  double t[kLanes];
+  for (int l = 0; l < kLanes; ++l) t[l] = v[l];
+  for (int width = kLanes / 2; width > 0; width /= 2) {
+    for (int l = 0; l < width; ++l) t[l] = t[l] + t[l + width];
+  }
+  return t[0];
+}
+
 #if defined(__GNUC__) && !defined(JETFEAT_PORTABLE_ONE_PASS)
 // GCC and Clang vector extensions: kLanes doubles (or 64-bit integers), lowered to the widest
 // SIMD registers of the target.
@@ -135,13 +146,12 @@ void sum_assigned(OnePassScratch& w, const Weight& weight_of) {
     }
   }
 
-  // The lanes are added in a fixed tree order, so the sums do not depend on the thread count.
   for (int k = 0; k < n_axes; ++k) {
     LightLikeAxis& axis = w.new_axes[static_cast<size_t>(k)];
     double* totals[3] = {&axis.rap, &axis.phi, &axis.weight};
     for (int c = 0; c < 3; ++c) {
       const double* v = sums + kLanes * (3 * k + c);
-      *totals[c] = ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+      *totals[c] = add_lanes(v);
     }
   }
 }
@@ -209,7 +219,7 @@ void sum_assigned_any(OnePassScratch& w, const Weight& weight_of) {
     double* totals[3] = {&axis.rap, &axis.phi, &axis.weight};
     for (int c = 0; c < 3; ++c) {
       const double* v = w.lane_sums.data() + kLanes * (3 * k + static_cast<size_t>(c));
-      *totals[c] = ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+      *totals[c] = add_lanes(v);
     }
   }
 }
