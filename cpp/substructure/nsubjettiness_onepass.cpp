@@ -43,7 +43,7 @@ double axis_distance_squared(const LightLikeAxis& axis, double rap2, double phi2
 
 // Sum of kLanes partial sums in a fixed pairwise order (lane l plus lane l + width, halving the
 // width), so that the total does not depend on the thread count.
-double add_lanes(const double* v) {
+inline double add_lanes(const double* v) {
   double t[kLanes];
   for (int l = 0; l < kLanes; ++l) t[l] = v[l];
   for (int width = kLanes / 2; width > 0; width /= 2) {
@@ -65,6 +65,25 @@ LaneVector load(const double* values) {
 }
 
 void store(double* values, const LaneVector& v) { std::memcpy(values, &v, sizeof(v)); }
+
+// Add `terms` to the lane sums at `sum` in the lanes where `mask` is set. The other lanes get
+// +0.0, which leaves a sum unchanged, as when fastjet-contrib adds only the particles of an
+// axis. An add of zero is cheaper than a select without AVX-512 masks.
+void add_where(double* sum, const LaneIndex& mask, const LaneVector& terms) {
+  const LaneVector old = load(sum);
+  store(sum, old + (mask ? terms : LaneVector{}));
+}
+
+// |x| as std::fabs: clear the sign bit (one vector AND).
+LaneVector abs(const LaneVector& x) {
+  const LaneIndex magnitude = LaneIndex{} + std::numeric_limits<int64_t>::max();
+  LaneIndex bits;
+  std::memcpy(&bits, &x, sizeof(bits));
+  bits &= magnitude;
+  LaneVector result;
+  std::memcpy(&result, &bits, sizeof(result));
+  return result;
+}
 
 LaneVector broadcast(double x) { return LaneVector{} + x; }
 
@@ -120,8 +139,7 @@ void sum_assigned(OnePassScratch& w, const Weight& weight_of) {
     LaneIndex nearest = LaneIndex{} - 1;
     for (int k = 0; k < n_axes; ++k) {
       const LaneVector drap = axes[k].rap - rap;
-      LaneVector dphi = axes[k].phi - phi;
-      dphi = dphi < 0.0 ? -dphi : dphi;
+      LaneVector dphi = abs(axes[k].phi - phi);
       dphi = dphi > kPi ? kTwoPi - dphi : dphi;
       const LaneVector d2 = drap * drap + dphi * dphi;
       const LaneIndex closer = d2 < smallest;
@@ -140,9 +158,9 @@ void sum_assigned(OnePassScratch& w, const Weight& weight_of) {
     for (int k = 0; k < n_axes; ++k) {
       const LaneIndex mine = nearest == k;
       double* sum = sums + 3 * kLanes * k;
-      store(sum, load(sum) + (mine ? rap_term : LaneVector{}));
-      store(sum + kLanes, load(sum + kLanes) + (mine ? phi_term : LaneVector{}));
-      store(sum + 2 * kLanes, load(sum + 2 * kLanes) + (mine ? weight : LaneVector{}));
+      add_where(sum, mine, rap_term);
+      add_where(sum + kLanes, mine, phi_term);
+      add_where(sum + 2 * kLanes, mine, weight);
     }
   }
 
