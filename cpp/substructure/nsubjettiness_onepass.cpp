@@ -244,16 +244,17 @@ void sum_assigned_any(OnePassScratch& w, const Weight& weight_of) {
 #endif
 
 // |p| of the sum of the particles assigned to axis k in `nearest`, summed in particle order as
-// fastjet-contrib does during its update.
+// fastjet-contrib does during its update. The other particles add +0.0, which changes no sum
+// and avoids a branch that is mispredicted for about every other particle.
 void set_momentum(const OnePassScratch& w, const std::vector<int64_t>& nearest, size_t k,
                   LightLikeAxis& axis) {
   const int64_t index = static_cast<int64_t>(k);
   double px = 0.0, py = 0.0, pz = 0.0;
   for (size_t i = 0; i < nearest.size(); ++i) {
-    if (nearest[i] != index) continue;
-    px += w.px[i];
-    py += w.py[i];
-    pz += w.pz[i];
+    const bool mine = nearest[i] == index;
+    px += mine ? w.px[i] : 0.0;
+    py += mine ? w.py[i] : 0.0;
+    pz += mine ? w.pz[i] : 0.0;
   }
   axis.mom = std::sqrt((px * px + py * py) + pz * pz);
 }
