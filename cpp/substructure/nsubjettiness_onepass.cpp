@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -320,10 +321,12 @@ void load_particle_columns(const std::vector<PseudoJet>& particles, OnePassScrat
   const size_t padded = (n + kLanes - 1) / kLanes * kLanes;
   w.n_particles = static_cast<int64_t>(n);
   for (std::vector<double>* column : {&w.pt, &w.rap, &w.phi, &w.px, &w.py, &w.pz}) {
-    column->assign(padded, 0.0);
+    column->resize(padded);
+    std::fill(column->begin() + static_cast<std::ptrdiff_t>(n), column->end(), 0.0);
   }
-  w.nearest.assign(padded, -1);
-  w.previous_nearest.assign(padded, -1);
+  // Every update writes the nearest axis of every padded particle before it is read.
+  w.nearest.resize(padded);
+  w.previous_nearest.resize(padded);
   w.tau_smallest.resize(n);
   w.tau_term.resize(n);
   w.tau_nearest.resize(n);
