@@ -40,8 +40,9 @@ struct LightLikeAxis {
 };
 
 // Particles per block of the one-pass update: the doubles of the target's widest vector
-// register, because GCC lowers a wider vector type with masks element by element. The particle
-// columns are padded to a multiple of it, and every axis sum is kept as one partial sum per lane.
+// register. With wider vector types, GCC 12 made the update about twice as slow as the scalar
+// code (x86-64-v3). The particle columns are padded to a multiple of it, and every axis sum is
+// kept as one partial sum per lane.
 #if defined(__AVX512F__)
 constexpr int kOnePassLanes = 8;
 #elif defined(__AVX__)
