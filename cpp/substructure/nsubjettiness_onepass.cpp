@@ -54,10 +54,12 @@ inline double add_lanes(const double* v) {
 }
 
 #if defined(__GNUC__) && !defined(JETFEAT_PORTABLE_ONE_PASS)
-// GCC and Clang vector extensions: kLanes doubles (or 64-bit integers), lowered to the widest
-// SIMD registers of the target.
+// GCC and Clang vector extensions: kLanes doubles, lowered to the widest SIMD registers of the
+// target. LaneIndex is the type of a comparison (64-bit integers), which carries the masks and
+// the nearest-axis indices.
 typedef double LaneVector __attribute__((vector_size(kLanes * sizeof(double))));
-typedef int64_t LaneIndex __attribute__((vector_size(kLanes * sizeof(int64_t))));
+typedef decltype(LaneVector{} < LaneVector{}) LaneIndex;
+static_assert(sizeof(LaneIndex) == kLanes * sizeof(int64_t), "64-bit lanes");
 
 LaneVector load(const double* values) {
   LaneVector v;
