@@ -8,7 +8,8 @@
 //
 // Build (the flags of the jetfeat._core module):
 //   g++ -std=c++17 -O3 -march=native -fno-math-errno -fopenmp-simd -Icpp
-//       benchmarks/clustering_cpu_driver.cpp cpp/substructure/{clustering,nsubjettiness,softdrop}.cpp
+//       benchmarks/clustering_cpu_driver.cpp
+//       cpp/substructure/{clustering,nsubjettiness,nsubjettiness_onepass,softdrop}.cpp
 //       -o clustering_cpu_driver
 // Run: ./clustering_cpu_driver TASK [REPEAT] < jets.txt, TASK one of ca, kt, kt_axes, wta_kt_axes,
 // onepass_kt_axes, onepass_wta_kt_n6, softdrop. Jets: compare_fastjet_clustering.py --dump-jets.
