@@ -86,13 +86,16 @@ void print4(const PseudoJet& j) { std::printf(" %.17g %.17g %.17g %.17g", j.E(),
 
 template <class F>
 double time_per_jet(const std::vector<std::vector<PseudoJet>>& jets, int repeat, F&& body) {
-  auto start = std::chrono::steady_clock::now();
+  // The fastest of `repeat` passes over all jets, as the jetfeat side of the comparison reports.
+  double best = 1e300;
   for (int r = 0; r < repeat; ++r) {
+    auto start = std::chrono::steady_clock::now();
     for (const auto& jet : jets) body(jet);
+    auto stop = std::chrono::steady_clock::now();
+    const double pass = std::chrono::duration<double, std::micro>(stop - start).count();
+    if (pass < best) best = pass;
   }
-  auto stop = std::chrono::steady_clock::now();
-  return std::chrono::duration<double, std::micro>(stop - start).count() /
-         (static_cast<double>(repeat) * static_cast<double>(jets.size()));
+  return best / static_cast<double>(jets.size());
 }
 
 }  // namespace

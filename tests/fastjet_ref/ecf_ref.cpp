@@ -97,8 +97,10 @@ int print_timing(const std::vector<PseudoJet>& jets, const std::string& what, do
   const auto measure = EnergyCorrelator::pt_R;
   const auto strategy = EnergyCorrelator::storage_array;
   double checksum = 0.0;
-  const auto start = std::chrono::steady_clock::now();
+  // The fastest of `repeats` passes over all jets, as the jetfeat side of the comparison reports.
+  double best_seconds = 1e300;
   for (int repeat = 0; repeat < repeats; ++repeat) {
+    const auto start = std::chrono::steady_clock::now();
     for (const auto& jet : jets) {
       if (what == "ecf123") {
         for (unsigned n = 1; n <= 3; ++n) checksum += EnergyCorrelator(n, beta, measure, strategy)(jet);
@@ -115,11 +117,12 @@ int print_timing(const std::vector<PseudoJet>& jets, const std::string& what, do
         return 2;
       }
     }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (seconds < best_seconds) best_seconds = seconds;
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("us_per_jet %.6g checksum %.17g\n",
-              1e6 * seconds / (static_cast<double>(jets.size()) * repeats), checksum);
+              1e6 * best_seconds / static_cast<double>(jets.size()), checksum);
   return 0;
 }
 
