@@ -64,9 +64,8 @@ struct OnePassScratch {
   std::vector<LightLikeAxis> old_axes, new_axes;
   // Axes whose |p| is still to be summed from the assignment of the last update.
   std::vector<char> pending;
-  // tau_N: per particle the squared distance to its nearest axis, that axis and its term.
-  std::vector<double> tau_smallest, tau_term;
-  std::vector<int> tau_nearest;
+  // tau_N: per particle the squared distance to its nearest axis.
+  std::vector<double> tau_smallest;
 };
 
 // Reusable per-thread buffers so that a batch allocates once per thread.
@@ -89,9 +88,5 @@ void load_particle_columns(const std::vector<clustering::PseudoJet>& particles,
 // particles loaded into `scratch` (nsubjettiness_onepass.cpp).
 void refine_one_pass(double beta, OnePassScratch& scratch,
                      std::vector<clustering::PseudoJet>& axes);
-
-// tau for given particles and axes (the partition and sum of one tau_N).
-double tau_value(const std::vector<clustering::PseudoJet>& particles,
-                 const std::vector<clustering::PseudoJet>& axes, const Options& options);
 
 }  // namespace jetfeat::nsubjettiness

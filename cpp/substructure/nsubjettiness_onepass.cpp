@@ -330,8 +330,6 @@ void load_particle_columns(const std::vector<PseudoJet>& particles, OnePassScrat
   w.nearest.resize(padded);
   w.previous_nearest.resize(padded);
   w.tau_smallest.resize(n);
-  w.tau_term.resize(n);
-  w.tau_nearest.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const PseudoJet& particle = particles[i];
     w.pt[i] = particle.pt();
