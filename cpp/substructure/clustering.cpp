@@ -656,14 +656,19 @@ PseudoJet make_pseudojet_ptyphi(double pt, double rap, double phi) {
 
 std::vector<int> ClusterSequence::exclusive_jets(int n) const {
   std::vector<int> result;
+  exclusive_jets(n, result);
+  return result;
+}
+
+void ClusterSequence::exclusive_jets(int n, std::vector<int>& out) const {
+  out.clear();
   const int stop = 2 * n_particles - n;
   for (size_t i = static_cast<size_t>(std::max(stop, 0)); i < history.size(); ++i) {
     const int parent1 = history[i].parent1;
-    if (parent1 >= 0 && parent1 < stop) result.push_back(history[static_cast<size_t>(parent1)].jet);
+    if (parent1 >= 0 && parent1 < stop) out.push_back(history[static_cast<size_t>(parent1)].jet);
     const int parent2 = history[i].parent2;
-    if (parent2 > 0 && parent2 < stop) result.push_back(history[static_cast<size_t>(parent2)].jet);
+    if (parent2 > 0 && parent2 < stop) out.push_back(history[static_cast<size_t>(parent2)].jet);
   }
-  return result;
 }
 
 int ClusterSequence::n_exclusive_jets(double dcut) const {

@@ -89,6 +89,8 @@ struct ClusterSequence {
   // Jet indices of the exclusive jets when the clustering stops at n jets (n <= n_particles),
   // in FastJet's order.
   std::vector<int> exclusive_jets(int n) const;
+  // Same, written into `out` (cleared first) to reuse its allocation.
+  void exclusive_jets(int n, std::vector<int>& out) const;
   // Number of exclusive jets at resolution dcut: the last merging with max d_ij <= dcut is done.
   int n_exclusive_jets(double dcut) const;
   // d_ij of the merging that takes n + 1 jets to n (0 when there are n or fewer particles).

@@ -100,9 +100,9 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
 
   for (int n = 1; n <= options.n_max; ++n) {
     if (n_particles <= n) break;  // tau_N = 0 with N or fewer particles
-    const std::vector<int> jets = work.sequence.exclusive_jets(n);
+    work.sequence.exclusive_jets(n, work.subjets);
     work.axes.clear();
-    for (int index : jets) {
+    for (int index : work.subjets) {
       // Axes keep the cached rapidity and phi of the subjet (for winner-take-all subjets they are
       // exactly those of the winning particle), as fastjet's PseudoJet::reset_momentum does.
       work.axes.push_back(work.sequence.jets[static_cast<size_t>(index)]);

@@ -73,6 +73,8 @@ struct Workspace {
   std::vector<clustering::PseudoJet> particles;
   clustering::ClusterSequence sequence;
   std::vector<clustering::PseudoJet> axes;
+  // Indices of the exclusive subjets that give the axes of the current N.
+  std::vector<int> subjets;
   OnePassScratch one_pass;
 };
 
