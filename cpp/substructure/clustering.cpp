@@ -693,35 +693,41 @@ bool ClusterSequence::has_parents(int index, int& parent1, int& parent2) const {
   return true;
 }
 
-void cluster(const std::vector<PseudoJet>& particles, const JetDefinition& definition,
-             ClusterSequence& out) {
-  const int n = static_cast<int>(particles.size());
+namespace {
+
+// Start `out` with the particles already in out.jets: their history entries, then cluster.
+void cluster_loaded(const JetDefinition& definition, ClusterSequence& out) {
+  const int n = static_cast<int>(out.jets.size());
   out.n_particles = n;
-  out.jets.clear();
-  out.history.clear();
-  out.jets.reserve(static_cast<size_t>(2 * n));
-  out.history.reserve(static_cast<size_t>(2 * n));
+  out.history.resize(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
-    PseudoJet jet = particles[static_cast<size_t>(i)];
-    jet.hist = i;
-    out.jets.push_back(jet);
+    out.jets[static_cast<size_t>(i)].hist = i;
     HistoryStep step;
     step.jet = i;
-    out.history.push_back(step);
+    out.history[static_cast<size_t>(i)] = step;
   }
   if (n == 0) return;
+  out.jets.reserve(static_cast<size_t>(2 * n));
+  out.history.reserve(static_cast<size_t>(2 * n));
   N2PlainClusterer(definition, out).run();
+}
+
+}  // namespace
+
+void cluster(const std::vector<PseudoJet>& particles, const JetDefinition& definition,
+             ClusterSequence& out) {
+  out.jets.assign(particles.begin(), particles.end());
+  cluster_loaded(definition, out);
 }
 
 void cluster(const double* p4s, int64_t n_particles, const JetDefinition& definition,
              ClusterSequence& out) {
-  std::vector<PseudoJet>& particles = out.scratch.particles;
-  particles.clear();
+  out.jets.resize(static_cast<size_t>(n_particles));
   for (int64_t i = 0; i < n_particles; ++i) {
     const double* row = p4s + 4 * i;
-    particles.push_back(make_pseudojet(row[1], row[2], row[3], row[0]));
+    out.jets[static_cast<size_t>(i)] = make_pseudojet(row[1], row[2], row[3], row[0]);
   }
-  cluster(particles, definition, out);
+  cluster_loaded(definition, out);
 }
 
 }  // namespace jetfeat::clustering

@@ -77,7 +77,6 @@ struct ClusterScratch {
   // Nearest earlier slot of every slot while the first neighbours are searched.
   std::vector<double> earlier_dist;
   std::vector<int> earlier_nn;
-  std::vector<PseudoJet> particles;
 };
 
 struct ClusterSequence {

@@ -82,12 +82,6 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
   for (int n = 0; n < options.n_max; ++n) tau[n] = 0.0;
   if (n_particles <= 1) return;
 
-  work.particles.clear();
-  for (int64_t i = 0; i < n_particles; ++i) {
-    const double* row = p4s + 4 * i;
-    work.particles.push_back(clustering::make_pseudojet(row[1], row[2], row[3], row[0]));
-  }
-
   // One clustering gives the exclusive axes for every N.
   clustering::JetDefinition definition;
   definition.algorithm =
@@ -95,8 +89,9 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
   definition.R = 1000.0;
   definition.recombination = uses_wta(options.axes) ? clustering::Recombination::wta_pt
                                                     : clustering::Recombination::e_scheme;
-  clustering::cluster(work.particles, definition, work.sequence);
-  load_particle_columns(work.particles, work.one_pass);
+  clustering::cluster(p4s, n_particles, definition, work.sequence);
+  // The first n_particles jets of the clustering are the particles.
+  load_particle_columns(work.sequence.jets.data(), static_cast<size_t>(n_particles), work.one_pass);
 
   for (int n = 1; n <= options.n_max; ++n) {
     if (n_particles <= n) break;  // tau_N = 0 with N or fewer particles

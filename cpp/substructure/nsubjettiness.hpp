@@ -7,6 +7,7 @@
 // on average). A jet with M <= N particles has tau_N = 0.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -70,7 +71,6 @@ struct OnePassScratch {
 
 // Reusable per-thread buffers so that a batch allocates once per thread.
 struct Workspace {
-  std::vector<clustering::PseudoJet> particles;
   clustering::ClusterSequence sequence;
   std::vector<clustering::PseudoJet> axes;
   // Indices of the exclusive subjets that give the axes of the current N.
@@ -82,8 +82,9 @@ struct Workspace {
 void compute(const double* p4s, int64_t n_particles, const Options& options, Workspace& work,
              double* tau);
 
-// Copy the particles into the padded columns of `scratch` (once per jet, before the calls below).
-void load_particle_columns(const std::vector<clustering::PseudoJet>& particles,
+// Copy the n particles into the padded columns of `scratch` (once per jet, before the calls
+// below).
+void load_particle_columns(const clustering::PseudoJet* particles, std::size_t n,
                            OnePassScratch& scratch);
 
 // Replace the axes by those of fastjet-contrib's one-pass minimisation started from them, on the

@@ -318,8 +318,7 @@ void update_axes(double beta, OnePassScratch& w) {
 
 }  // namespace
 
-void load_particle_columns(const std::vector<PseudoJet>& particles, OnePassScratch& w) {
-  const size_t n = particles.size();
+void load_particle_columns(const PseudoJet* particles, size_t n, OnePassScratch& w) {
   const size_t padded = (n + kLanes - 1) / kLanes * kLanes;
   w.n_particles = static_cast<int64_t>(n);
   for (std::vector<double>* column : {&w.pt, &w.rap, &w.phi, &w.px, &w.py, &w.pz}) {
