@@ -36,8 +36,9 @@ double momentum_scale(const PseudoJet& jet, const JetDefinition& definition) {
   return 1.0;
 }
 
-// The slot arrays are padded to a multiple of kLanes entries whose values never win a
-// minimum (rapidity and d_iJ +infinity), so that the vector loops below need no remainder loop.
+// The slot arrays are padded to a multiple of kLanes entries, the widest kernel's vector, whose
+// values never win a minimum (rapidity and d_iJ +infinity). So the vector loops below need no
+// remainder loop.
 constexpr int kLanes = 8;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -57,7 +58,7 @@ struct Candidate {
   }
 };
 
-// Merged jet, results of one pass over the slots after a pair merging (see merge_pass).
+// Results of the pass over the slots after a pair merging (see merge_pass).
 struct MergeScan {
   int n_stale = 0;
   Candidate nearest_to_merged;
@@ -95,8 +96,9 @@ class N2PlainClusterer {
  private:
   // The kernels below come in two vector widths L (4 and 8 doubles) and read the slots [0, n)
   // in blocks of L, padding included. Wide vectors win while many jets are live, narrow ones
-  // once few are (less padding and shorter lane reductions); the switch is at kWideAbove live
-  // jets, measured with benchmarks/clustering_cpu_driver.cpp on an AVX-512 machine.
+  // once few are (less padding and shorter lane reductions). The switch at kWideAbove live jets
+  // was measured with benchmarks/clustering_cpu_driver.cpp on one AVX-512 machine (AMD Zen 4);
+  // other processors may prefer another point, and the results do not depend on it.
   static constexpr int kWideAbove = 64;
 
   // Nearest neighbour of every slot [0, n), as FastJet's first scan finds it.
@@ -113,9 +115,10 @@ class N2PlainClusterer {
   }
 
   // After slots a and b merged into `merged` (to be stored in slot b) and the tail slot moved
-  // into a: take b as neighbour where it is strictly closer, rename tail to a, mark the slots
-  // whose neighbour was a or b with kStale, and return b's nearest slot and the smallest d_iJ
-  // among the other slots. Slot b itself still holds the old jet and is skipped.
+  // into a: take b as neighbour where it is strictly closer, and rename tail to a. Slots whose
+  // neighbour was a or b, and to which b is not strictly closer, get the mark kStale. Returns
+  // b's nearest slot and the smallest d_iJ among the other slots. Slot b itself still contains
+  // the old jet and is skipped.
   template <int L>
   MergeScan merge_pass(int a, int b, int tail, int n, const PseudoJet& merged);
 
@@ -254,7 +257,7 @@ struct Lanes {
     }
 
     // The smallest value below `bound` and its first position: the lanes are merged in a tree
-    // by value and, among equal values, by position. A lane never below the bound holds the
+    // by value and, among equal values, by position. A lane never below the bound keeps the
     // bound, so it cannot win. The tree stays in vector registers because it runs on the
     // critical path of every merging step.
     Candidate reduce(double bound) const {
