@@ -3,6 +3,10 @@ bad input. The helpers at the top are shared by the N-subjettiness, soft drop an
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -282,3 +286,54 @@ def test_empty_jet_gives_zeros(pythia_sample):
     assert np.all(values[0] != 0.0)
     assert len(sub.lund_plane(jets)[1]) == 0
     assert len(sub.exclusive_subjets(jets, 2)[1]) == 0
+
+
+# --- the same bits for every instruction set ----------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+DRIVER_SOURCES = ["benchmarks/clustering_cpu_driver.cpp"] + [
+    f"cpp/substructure/{name}.cpp"
+    for name in ("clustering", "nsubjettiness", "nsubjettiness_onepass", "softdrop")
+]
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    line = next((line for line in text.splitlines() if line.startswith("flags")), "")
+    return set(line.split(":", 1)[-1].split())
+
+
+def _driver_hashes(tmp_path, flags: list[str], jets_text: str) -> dict[str, str]:
+    """Build benchmarks/clustering_cpu_driver.cpp with `flags` and return its hash per task."""
+    binary = tmp_path / ("driver" + "".join(flag.replace("=", "_") for flag in flags))
+    subprocess.run(["g++", "-std=c++17", "-O2", "-fno-math-errno", "-fopenmp-simd",
+                    f"-I{REPO / 'cpp'}", *flags, *(str(REPO / s) for s in DRIVER_SOURCES),
+                    "-o", str(binary)], check=True, capture_output=True, text=True)
+    hashes = {}
+    for task in ("ca", "kt", "softdrop"):
+        output = subprocess.run([str(binary), task, "1"], input=jets_text, check=True,
+                                capture_output=True, text=True).stdout
+        hashes[task] = output.split("hash")[-1].strip()
+    return hashes
+
+
+@pytest.mark.slow
+def test_clustering_bits_equal_for_all_instruction_sets(tmp_path, rng):
+    # The vector width of the clustering kernels follows the target (8, 4 or 2 doubles, or the
+    # scalar fallback); every build must give the same merging history and jets, bit for bit.
+    if shutil.which("g++") is None:
+        pytest.skip("g++ not found")
+    builds = [["-march=x86-64"], ["-DJETFEAT_SCALAR_CLUSTERING"]]
+    cpu = _cpu_flags()
+    if "avx2" in cpu:
+        builds.append(["-march=x86-64-v3"])
+    if "avx512f" in cpu:
+        builds.append(["-march=x86-64-v4"])
+    jets_text = jets_to_text(random_jets(rng, n_jets=60, max_particles=150))
+    results = {" ".join(flags): _driver_hashes(tmp_path, flags, jets_text) for flags in builds}
+    first = next(iter(results.values()))
+    for name, hashes in results.items():
+        assert hashes == first, f"build {name} differs: {hashes} against {first}"

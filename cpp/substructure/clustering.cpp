@@ -94,12 +94,22 @@ class N2PlainClusterer {
   void run();
 
  private:
-  // The kernels below come in two vector widths L (4 and 8 doubles) and read the slots [0, n)
-  // in blocks of L, padding included. Wide vectors win while many jets are live, narrow ones
-  // once few are (less padding and shorter lane reductions). The switch at kWideAbove live jets
-  // was measured with benchmarks/clustering_cpu_driver.cpp on one AVX-512 machine (AMD Zen 4);
-  // other processors may prefer another point, and the results do not depend on it.
+  // The kernels below take a vector width L and read the slots [0, n) in blocks of L, padding
+  // included. L must match the registers of the target: 8-double vectors without AVX-512, or
+  // 4-double ones without AVX, are split by the compiler into slow piecewise code (GCC 12:
+  // about 10x slower than scalar code at M = 150). With AVX-512, wide vectors win while many
+  // jets are live and 4 lanes once few are (less padding and shorter lane reductions). The
+  // switch at kWideAbove live jets was measured with benchmarks/clustering_cpu_driver.cpp on
+  // one AVX-512 machine (AMD Zen 4); other processors may prefer another point, and the
+  // results do not depend on it.
   static constexpr int kWideAbove = 64;
+#if defined(__AVX512F__)
+  static constexpr int kWideLanes = 8, kNarrowLanes = 4;
+#elif defined(__AVX__)
+  static constexpr int kWideLanes = 4, kNarrowLanes = 4;
+#else
+  static constexpr int kWideLanes = 2, kNarrowLanes = 2;
+#endif
 
   // Nearest neighbour of every slot [0, n), as FastJet's first scan finds it.
   template <int L>
@@ -111,7 +121,7 @@ class N2PlainClusterer {
   Candidate nearest_slot(int slot, int n) const;
 
   Candidate nearest_slot_any(int slot, int n) const {
-    return n > kWideAbove ? nearest_slot<8>(slot, n) : nearest_slot<4>(slot, n);
+    return n > kWideAbove ? nearest_slot<kWideLanes>(slot, n) : nearest_slot<kNarrowLanes>(slot, n);
   }
 
   // After slots a and b merged into `merged` (to be stored in slot b) and the tail slot moved
@@ -176,6 +186,10 @@ struct LaneTypes;
 template <>
 struct LaneTypes<4> {
   typedef double Vector __attribute__((vector_size(4 * sizeof(double))));
+};
+template <>
+struct LaneTypes<2> {
+  typedef double Vector __attribute__((vector_size(2 * sizeof(double))));
 };
 template <>
 struct LaneTypes<8> {
@@ -266,7 +280,9 @@ struct Lanes {
         take_smaller(value, position, __builtin_shufflevector(value, value, 4, 5, 6, 7, 0, 1, 2, 3),
                      __builtin_shufflevector(position, position, 4, 5, 6, 7, 0, 1, 2, 3));
       }
-      take_smaller(value, position, shuffle_pairs(value), shuffle_pairs(position));
+      if constexpr (L >= 4) {
+        take_smaller(value, position, shuffle_pairs(value), shuffle_pairs(position));
+      }
       take_smaller(value, position, shuffle_neighbours(value), shuffle_neighbours(position));
       Candidate result;
       result.value = bound;
@@ -282,14 +298,17 @@ struct Lanes {
     if constexpr (L == 8) {
       return __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5);
     } else {
+      static_assert(L == 4, "shuffle_pairs needs 4 or 8 lanes");
       return __builtin_shufflevector(v, v, 2, 3, 0, 1);
     }
   }
   static Vector shuffle_neighbours(const Vector& v) {
     if constexpr (L == 8) {
       return __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6);
-    } else {
+    } else if constexpr (L == 4) {
       return __builtin_shufflevector(v, v, 1, 0, 3, 2);
+    } else {
+      return __builtin_shufflevector(v, v, 1, 0);
     }
   }
 };
@@ -519,9 +538,9 @@ void N2PlainClusterer::run() {
   // Initial nearest neighbours and d_iJ table (in units of R^2, as FastJet keeps them).
   for (int i = 0; i < n; ++i) set_info(i, i);
   if (n > kWideAbove) {
-    initial_neighbours<8>(n);
+    initial_neighbours<kWideLanes>(n);
   } else {
-    initial_neighbours<4>(n);
+    initial_neighbours<kNarrowLanes>(n);
   }
   for (int i = 0; i < n; ++i) dij_table[i] = dij(i);
   Candidate next = smallest_dij(n);
@@ -581,8 +600,8 @@ void N2PlainClusterer::run() {
     const int new_jet = merge_pair(jet_a, jet_b, d_min);
     const MergeScan scan =
         n > kWideAbove
-            ? merge_pass<8>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)])
-            : merge_pass<4>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)]);
+            ? merge_pass<kWideLanes>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)])
+            : merge_pass<kNarrowLanes>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)]);
     set_info(b, new_jet);
     set_neighbour(b, scan.nearest_to_merged);
     next = scan.smallest_dij;
