@@ -65,7 +65,7 @@ clustering::JetDefinition cambridge_recluster() {
 
 // Cluster every jet of `batch` with `definition` and call visit(jet, sequence), on n_threads
 // threads without the GIL. Each jet is handled by one thread with its own buffers, so results
-// do not depend on the thread count; `visit` must touch only plain C++ data.
+// do not depend on the thread count. `visit` must touch only plain C++ data.
 template <class Visit>
 void for_each_clustered(const Batch& batch, const clustering::JetDefinition& definition,
                         int n_threads, Visit visit) {
