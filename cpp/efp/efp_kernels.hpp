@@ -7,19 +7,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "simd_width.hpp"
+
 #if defined(__AVX512F__) || defined(__AVX__) || defined(__FMA__)
 #include <immintrin.h>
 #endif
 
 namespace jetfeat::efp {
 
-#if defined(__AVX512F__)
-constexpr int kLanes = 8;
-#elif defined(__AVX__)
-constexpr int kLanes = 4;
-#else
-constexpr int kLanes = 2;
-#endif
+constexpr int kLanes = kNativeDoubleLanes;
 
 typedef double vdouble __attribute__((vector_size(kLanes * sizeof(double))));
 

@@ -9,6 +9,8 @@
 #include <limits>
 #include <utility>
 
+#include "simd_width.hpp"
+
 namespace jetfeat::clustering {
 
 namespace {
@@ -95,21 +97,14 @@ class N2PlainClusterer {
 
  private:
   // The kernels below take a vector width L and read the slots [0, n) in blocks of L, padding
-  // included. L must match the registers of the target: 8-double vectors without AVX-512, or
-  // 4-double ones without AVX, are split by the compiler into slow piecewise code (GCC 12:
-  // about 10x slower than scalar code at M = 150). With AVX-512, wide vectors win while many
-  // jets are live and 4 lanes once few are (less padding and shorter lane reductions). The
-  // switch at kWideAbove live jets was measured with benchmarks/clustering_cpu_driver.cpp on
-  // one AVX-512 machine (AMD Zen 4); other processors may prefer another point, and the
-  // results do not depend on it.
+  // included. L never exceeds the target's registers (simd_width.hpp says why). With AVX-512,
+  // 8 lanes win while many jets are live and 4 lanes once few are, because of less padding and
+  // shorter lane reductions. The switch at kWideAbove live jets was measured with
+  // benchmarks/clustering_cpu_driver.cpp on one AVX-512 machine (AMD Zen 4). Other processors
+  // may prefer another point, and the results do not depend on it.
   static constexpr int kWideAbove = 64;
-#if defined(__AVX512F__)
-  static constexpr int kWideLanes = 8, kNarrowLanes = 4;
-#elif defined(__AVX__)
-  static constexpr int kWideLanes = 4, kNarrowLanes = 4;
-#else
-  static constexpr int kWideLanes = 2, kNarrowLanes = 2;
-#endif
+  static constexpr int kWideLanes = kNativeDoubleLanes;
+  static constexpr int kNarrowLanes = kNativeDoubleLanes < 4 ? kNativeDoubleLanes : 4;
 
   // Nearest neighbour of every slot [0, n), as FastJet's first scan finds it.
   template <int L>

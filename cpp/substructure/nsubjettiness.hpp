@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "simd_width.hpp"
 #include "substructure/clustering.hpp"
 
 namespace jetfeat::nsubjettiness {
@@ -43,14 +44,8 @@ struct LightLikeAxis {
 // Particles per block of the one-pass update: the doubles of the target's widest vector
 // register. With 8 lanes under -march=x86-64-v3, GCC 12 made tau_1..tau_4 with one-pass axes
 // twice as slow as the scalar update (151 against 78 us per 50-particle jet). The particle
-// columns are padded to a multiple of it, and every axis sum is kept as one partial sum per lane.
-#if defined(__AVX512F__)
-constexpr int kOnePassLanes = 8;
-#elif defined(__AVX__)
-constexpr int kOnePassLanes = 4;
-#else
-constexpr int kOnePassLanes = 2;
-#endif
+// columns are padded to a multiple of it, and every axis sum keeps one partial sum per lane.
+constexpr int kOnePassLanes = kNativeDoubleLanes;
 
 // Buffers of the one-pass minimisation and of tau on the particle columns.
 struct OnePassScratch {
