@@ -125,7 +125,7 @@ class N2PlainClusterer {
   // b's nearest slot and the smallest d_iJ among the other slots. Slot b itself still contains
   // the old jet and is skipped.
   template <int L>
-  MergeScan merge_pass(int a, int b, int tail, int n, const PseudoJet& merged);
+  MergeScan merge_pass(int a, int b, int tail, int n, const PseudoJet& merged, double scale_b);
 
   double dij(int i) const {
     double scale = s_.scale[static_cast<size_t>(i)];
@@ -140,12 +140,13 @@ class N2PlainClusterer {
     s_.dij[static_cast<size_t>(slot)] = dij(slot);
   }
 
-  void set_info(int slot, int jet_index) {
+  // Store jet `jet_index`, whose momentum scale is `scale`, in `slot` without a neighbour.
+  void set_info(int slot, int jet_index, double scale) {
     const PseudoJet& jet = seq_.jets[static_cast<size_t>(jet_index)];
     const size_t k = static_cast<size_t>(slot);
     s_.rap[k] = jet.rap;
     s_.phi[k] = jet.phi;
-    s_.scale[k] = momentum_scale(jet, def_);
+    s_.scale[k] = scale;
     s_.nn_dist[k] = r2_;
     s_.nn[k] = -1;
     s_.jet_index[k] = jet_index;
@@ -376,7 +377,7 @@ Candidate N2PlainClusterer::nearest_slot(int slot, int n) const {
 
 template <int L>
 MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n,
-                                        const PseudoJet& merged_jet) {
+                                        const PseudoJet& merged_jet, double merged_scale) {
   using K = Lanes<L>;
   using Vector = typename K::Vector;
   using Mask = typename K::Mask;
@@ -387,7 +388,7 @@ MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n,
   double* dij_table = s_.dij.data();
   int64_t* nn = s_.nn.data();
   const Vector rap_b = K::splat(merged_jet.rap), phi_b = K::splat(merged_jet.phi);
-  const Vector scale_b = K::splat(momentum_scale(merged_jet, def_));
+  const Vector scale_b = K::splat(merged_scale);
   const Vector merged = K::splat(static_cast<double>(b));
   const Mask slot_a = K::splat_mask(a), slot_b = K::splat_mask(b), slot_tail = K::splat_mask(tail);
   const Mask stale_mark = K::splat_mask(kStale);
@@ -457,10 +458,10 @@ Candidate N2PlainClusterer::nearest_slot(int slot, int n) const {
 }
 
 template <int L>
-MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n, const PseudoJet& jet_b) {
+MergeScan N2PlainClusterer::merge_pass(int a, int b, int tail, int n, const PseudoJet& jet_b,
+                                        double scale_b) {
   MergeScan scan;
   scan.nearest_to_merged.value = r2_;
-  const double scale_b = momentum_scale(jet_b, def_);
   for (int i = 0; i < n; ++i) {
     const size_t k = static_cast<size_t>(i);
     if (i == b || s_.jet_index[k] < 0) continue;
@@ -531,7 +532,7 @@ void N2PlainClusterer::run() {
   double* nn_dist = s_.nn_dist.data();
 
   // Initial nearest neighbours and d_iJ table (in units of R^2, as FastJet keeps them).
-  for (int i = 0; i < n; ++i) set_info(i, i);
+  for (int i = 0; i < n; ++i) set_info(i, i, momentum_scale(seq_.jets[static_cast<size_t>(i)], def_));
   if (n > kWideAbove) {
     initial_neighbours<kWideLanes>(n);
   } else {
@@ -593,11 +594,12 @@ void N2PlainClusterer::run() {
     // neighbours of other slots. So one pass can do (2), (3) and b's neighbour and mark the
     // slots of (1), and then each marked slot gets a pass of its own.
     const int new_jet = merge_pair(jet_a, jet_b, d_min);
+    const PseudoJet& merged = seq_.jets[static_cast<size_t>(new_jet)];
+    const double merged_scale = momentum_scale(merged, def_);
     const MergeScan scan =
-        n > kWideAbove
-            ? merge_pass<kWideLanes>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)])
-            : merge_pass<kNarrowLanes>(a, b, tail, n, seq_.jets[static_cast<size_t>(new_jet)]);
-    set_info(b, new_jet);
+        n > kWideAbove ? merge_pass<kWideLanes>(a, b, tail, n, merged, merged_scale)
+                       : merge_pass<kNarrowLanes>(a, b, tail, n, merged, merged_scale);
+    set_info(b, new_jet, merged_scale);
     set_neighbour(b, scan.nearest_to_merged);
     next = scan.smallest_dij;
     next.offer(dij_table[b], b);
