@@ -97,7 +97,7 @@ struct WeightBeta1 {
     // A loop over the lanes, because the vector extensions have no square root. GCC turns it
     // into one vector square root.
     const LaneVector x = kPrecision2 + d2;
-    LaneVector root;
+    LaneVector root = x;
     for (int l = 0; l < kLanes; ++l) root[l] = std::sqrt(x[l]);
     return pt / root;
   }
@@ -108,7 +108,7 @@ struct WeightBeta2 {
 struct WeightPow {
   double exponent;  // beta / 2 - 1
   LaneVector operator()(const LaneVector& pt, const LaneVector& d2) const {
-    LaneVector factor;
+    LaneVector factor = d2;
     for (int l = 0; l < kLanes; ++l) factor[l] = std::pow(kPrecision2 + d2[l], exponent);
     return pt * factor;
   }
