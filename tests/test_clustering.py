@@ -306,14 +306,15 @@ def _cpu_flags() -> set[str]:
     return set(line.split(":", 1)[-1].split())
 
 
-def _driver_hashes(tmp_path, flags: list[str], jets_text: str) -> dict[str, str]:
+def _driver_hashes(tmp_path, flags: list[str], jets_text: str,
+                   tasks=("ca", "kt", "softdrop")) -> dict[str, str]:
     """Build benchmarks/clustering_cpu_driver.cpp with `flags` and return its hash per task."""
     binary = tmp_path / ("driver" + "".join(flag.replace("=", "_") for flag in flags))
     subprocess.run(["g++", "-std=c++17", "-O2", "-fno-math-errno", "-fopenmp-simd",
                     f"-I{REPO / 'cpp'}", *flags, *(str(REPO / s) for s in DRIVER_SOURCES),
                     "-o", str(binary)], check=True, capture_output=True, text=True)
     hashes = {}
-    for task in ("ca", "kt", "softdrop"):
+    for task in tasks:
         output = subprocess.run([str(binary), task, "1"], input=jets_text, check=True,
                                 capture_output=True, text=True).stdout
         hashes[task] = output.split("hash")[-1].strip()
@@ -322,8 +323,8 @@ def _driver_hashes(tmp_path, flags: list[str], jets_text: str) -> dict[str, str]
 
 @pytest.mark.slow
 def test_clustering_bits_equal_for_all_instruction_sets(tmp_path, rng):
-    # The vector width of the clustering kernels follows the target (8, 4 or 2 doubles, or the
-    # scalar fallback); every build must give the same merging history and jets, bit for bit.
+    # The vector width of the clustering kernels follows the target: 8, 4 or 2 doubles, or the
+    # scalar fallback. Every build must give the same merging history and jets, bit for bit.
     if shutil.which("g++") is None:
         pytest.skip("g++ not found")
     builds = [["-march=x86-64"], ["-DJETFEAT_SCALAR_CLUSTERING"]]
@@ -337,3 +338,21 @@ def test_clustering_bits_equal_for_all_instruction_sets(tmp_path, rng):
     first = next(iter(results.values()))
     for name, hashes in results.items():
         assert hashes == first, f"build {name} differs: {hashes} against {first}"
+
+
+@pytest.mark.slow
+def test_one_pass_fallback_matches_vector_update(tmp_path, rng):
+    # The portable one-pass update (for compilers without vector extensions) keeps the same lane
+    # sums as the vector one, so at the same lane count both give the same tau_N bit for bit.
+    if shutil.which("g++") is None:
+        pytest.skip("g++ not found")
+    targets = [["-march=x86-64"]]
+    if "avx512f" in _cpu_flags():
+        targets.append(["-march=x86-64-v4"])
+    jets_text = jets_to_text(random_jets(rng, n_jets=60, max_particles=150))
+    tasks = ("onepass_kt_axes", "onepass_wta_kt_n6")
+    for target in targets:
+        vector = _driver_hashes(tmp_path, target, jets_text, tasks)
+        portable = _driver_hashes(tmp_path, [*target, "-DJETFEAT_PORTABLE_ONE_PASS"], jets_text,
+                                  tasks)
+        assert portable == vector, f"{target[0]}: portable {portable} against vector {vector}"
