@@ -142,14 +142,13 @@ def main() -> None:
 
         # Rounds alternate between the two sides, and each side keeps its fastest round. The
         # development machine (a 2-core virtual machine) had slow spells of a second or more in
-        # which everything ran about 25% slower; the fastest round of each side comes from
-        # outside them.
+        # which everything ran about 25% slower, so the fastest rounds fall outside them.
         soft_drop_alone = []
         for name, reference_args, call in tasks:
-            ref, one, two = [], [], []
+            ref, one_thread, two_threads = [], [], []
             for _ in range(args.rounds):
-                one.append(timed(1, call))
-                two.append(timed(2, call))
+                one_thread.append(timed(1, call))
+                two_threads.append(timed(2, call))
                 if reference_args is None:
                     # fastjet-contrib's soft drop is timed on clustered jets: add the clustering.
                     alone = reference_time(binary, text, "time_softdrop", 0.1, 0.0, args.repeat)
@@ -157,7 +156,7 @@ def main() -> None:
                     ref.append(reference_time(binary, text, "time_cluster", args.repeat) + alone)
                 else:
                     ref.append(reference_time(binary, text, *reference_args, args.repeat))
-            ref_us, one_us, two_us = (min(x) for x in (ref, one, two))
+            ref_us, one_us, two_us = (min(x) for x in (ref, one_thread, two_threads))
             print(f"{name:<34}{m:>5}{ref_us:>12.2f}{one_us:>12.2f}{ref_us / one_us:>7.1f}x"
                   f"{two_us:>14.2f}{one_us / two_us:>9.2f}x")
         print(f"{'soft drop alone (fastjet)':<34}{m:>5}{min(soft_drop_alone):>12.2f}")

@@ -311,7 +311,7 @@ struct Lanes {
 
 // FastJet visits the pairs in order: for each slot j, the earlier slots i < j, each of which
 // takes j when strictly closer, and j takes the first of the closest earlier ones. So every
-// slot sees the others in increasing order and keeps the first at its smallest distance. Here
+// slot meets the others in increasing order and keeps the first at its smallest distance. Here
 // each pair is also computed once: column j updates the slots i < j lane by lane (their later
 // candidates, in order) and finds j's best earlier slot by a lane reduction; earlier slots come
 // first, so they win a tie against the later ones.
@@ -327,6 +327,7 @@ void N2PlainClusterer::initial_neighbours(int n) {
   // Best earlier slot of every slot, merged with the later ones at the end.
   double* earlier_dist = s_.earlier_dist.data();
   int* earlier_nn = s_.earlier_nn.data();
+
   for (int j = 1; j < n; ++j) {
     const Vector rap_j = K::splat(rap[j]), phi_j = K::splat(phi[j]);
     const Vector end = K::splat(static_cast<double>(j));
@@ -348,6 +349,7 @@ void N2PlainClusterer::initial_neighbours(int n) {
     earlier_dist[j] = first.value;
     earlier_nn[j] = first.slot;
   }
+
   for (int j = 1; j < n; ++j) {
     if (earlier_nn[j] >= 0 && earlier_dist[j] <= nn_dist[j]) {
       nn_dist[j] = earlier_dist[j];
