@@ -97,7 +97,7 @@ class N2PlainClusterer {
 
  private:
   // The kernels below take a vector width L and read the slots [0, n) in blocks of L, padding
-  // included. L never exceeds the target's registers (simd_width.hpp says why). With AVX-512,
+  // included. L never exceeds the target's registers (simd_width.hpp explains why). With AVX-512,
   // 8 lanes win while many jets are live and 4 lanes once few are, because of less padding and
   // shorter lane reductions. The switch at kWideAbove live jets was measured with
   // benchmarks/clustering_cpu_driver.cpp on one AVX-512 machine (AMD Zen 4). Other processors
