@@ -359,48 +359,50 @@ void jet_generalized(const JetScratch& s, int n, double* out) {
   }
 }
 
-}  // namespace
-
-void energy_correlators(const double* ptyphims, const std::int64_t* offsets,
-                        std::int64_t n_jets, double beta, int n_max, int n_threads, double* out) {
+// Fill the angle table of every jet and call visit(jet, scratch), on n_threads threads. Jets
+// differ in size, so handing out one jet per thread in turn balances the load. Each jet writes
+// only its own row, so the result does not depend on the thread count.
+template <class Visit>
+void for_each_jet_angles(const double* ptyphims, const std::int64_t* offsets,
+                         std::int64_t n_jets, double beta, int n_threads, Visit visit) {
   const int threads = resolve_threads(n_threads);
-
-  // Jets differ in size, so handing out one jet per thread in turn balances the load. Each jet
-  // writes only its own row, so the result does not depend on the thread count.
 #pragma omp parallel num_threads(threads)
   {
     JetScratch scratch;
 #pragma omp for schedule(static, 1)
     for (std::int64_t jet = 0; jet < n_jets; ++jet) {
-      double* row = out + jet * n_max;
-      for (int n = 0; n < n_max; ++n) row[n] = 0.0;
       fill_angles(ptyphims, offsets[jet], offsets[jet + 1], beta, scratch);
-      jet_ecfs(scratch, n_max, row);
+      visit(jet, scratch);
     }
   }
+}
+
+}  // namespace
+
+void energy_correlators(const double* ptyphims, const std::int64_t* offsets,
+                        std::int64_t n_jets, double beta, int n_max, int n_threads, double* out) {
+  for_each_jet_angles(ptyphims, offsets, n_jets, beta, n_threads,
+                      [&](std::int64_t jet, JetScratch& scratch) {
+    double* row = out + jet * n_max;
+    for (int n = 0; n < n_max; ++n) row[n] = 0.0;
+    jet_ecfs(scratch, n_max, row);
+  });
 }
 
 void generalized_energy_correlators(const double* ptyphims, const std::int64_t* offsets,
                                     std::int64_t n_jets, double beta, int n, int n_threads,
                                     double* out) {
-  const int threads = resolve_threads(n_threads);
   const int columns = generalized_columns(n);
+  for_each_jet_angles(ptyphims, offsets, n_jets, beta, n_threads,
+                      [&](std::int64_t jet, JetScratch& scratch) {
+    double* row = out + jet * columns;
+    jet_generalized(scratch, n, row);
 
-#pragma omp parallel num_threads(threads)
-  {
-    JetScratch scratch;
-#pragma omp for schedule(static, 1)
-    for (std::int64_t jet = 0; jet < n_jets; ++jet) {
-      double* row = out + jet * columns;
-      fill_angles(ptyphims, offsets[jet], offsets[jet + 1], beta, scratch);
-      jet_generalized(scratch, n, row);
-
-      double ecf1 = 0.0;
-      for (double pt : scratch.pt) ecf1 += pt;
-      const double norm = ecf1 > 0.0 ? std::pow(ecf1, n) : 0.0;
-      for (int v = 0; v < columns; ++v) row[v] = norm > 0.0 ? row[v] / norm : 0.0;
-    }
-  }
+    double ecf1 = 0.0;
+    for (double pt : scratch.pt) ecf1 += pt;
+    const double norm = ecf1 > 0.0 ? std::pow(ecf1, n) : 0.0;
+    for (int v = 0; v < columns; ++v) row[v] = norm > 0.0 ? row[v] / norm : 0.0;
+  });
 }
 
 }  // namespace jetfeat::substructure
