@@ -30,6 +30,14 @@ py::dict stats_dict(const disco::DcovStats& stats) {
   return out;
 }
 
+// stats_dict plus the energy distance between the two label classes and the fraction of label 1.
+py::dict binary_stats_dict(const disco::DcovStats& stats, double energy, double fraction) {
+  py::dict out = stats_dict(stats);
+  out["energy_distance"] = energy;
+  out["label_fraction"] = fraction;
+  return out;
+}
+
 void require_weights(const DoubleArray& weights, py::ssize_t n) {
   require_shape(weights, "weights", 1, {n});
   require_finite(weights, "weights");
@@ -89,10 +97,7 @@ void bind_disco(py::module_& m) {
           stats = disco::dcov_stats_1d_binary(x.data(), label.data(), weights.data(), n, &energy,
                                               &fraction);
         }
-        py::dict out = stats_dict(stats);
-        out["energy_distance"] = energy;
-        out["label_fraction"] = fraction;
-        return out;
+        return binary_stats_dict(stats, energy, fraction);
       },
       py::arg("x"), py::arg("label"), py::arg("weights"));
 
@@ -132,10 +137,7 @@ void bind_disco(py::module_& m) {
                                                     weights.data(), n, n_threads, &energy,
                                                     &fraction);
         }
-        py::dict out = stats_dict(stats);
-        out["energy_distance"] = energy;
-        out["label_fraction"] = fraction;
-        return out;
+        return binary_stats_dict(stats, energy, fraction);
       },
       py::arg("x"), py::arg("label"), py::arg("weights"), py::arg("n_threads"));
 
