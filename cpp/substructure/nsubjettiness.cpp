@@ -31,7 +31,7 @@ bool uses_one_pass(Axes axes) { return static_cast<int>(axes) >= 4; }
 // comes from one vector loop per axis and the terms pT DeltaR^beta from one vector sum.
 // fastjet-contrib adds the terms per axis in particle order instead, so the two differ only by
 // rounding (about 1e-16 relative; the tests allow 1e-9).
-double tau_from_columns(OnePassScratch& w, const std::vector<PseudoJet>& axes,
+double tau_from_columns(OnePassScratch& w, const std::vector<AxisPosition>& axes,
                         const Options& options) {
   const size_t n_axes = axes.size();
   const int n = static_cast<int>(w.n_particles);
@@ -100,7 +100,8 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
     for (int index : work.subjets) {
       // Axes keep the cached rapidity and phi of the subjet (for winner-take-all subjets they are
       // exactly those of the winning particle), as fastjet's PseudoJet::reset_momentum does.
-      work.axes.push_back(work.sequence.jets[static_cast<size_t>(index)]);
+      const PseudoJet& subjet = work.sequence.jets[static_cast<size_t>(index)];
+      work.axes.push_back(AxisPosition{subjet.rap, subjet.phi});
     }
     if (uses_one_pass(options.axes)) refine_one_pass(options.beta, work.one_pass, work.axes);
     tau[n - 1] = tau_from_columns(work.one_pass, work.axes, options);

@@ -35,10 +35,14 @@ struct Options {
   Axes axes = Axes::kt;
 };
 
-// A light-like axis during the one-pass minimisation: rapidity, phi, the accumulated weight and
-// |p|.
+// Position of an axis in (y, phi), the only part of an axis that tau_N reads.
+struct AxisPosition {
+  double rap = 0, phi = 0;
+};
+
+// An axis during the one-pass minimisation: its position and the weight summed in an update.
 struct LightLikeAxis {
-  double rap = 0, phi = 0, weight = 0, mom = 0;
+  double rap = 0, phi = 0, weight = 0;
 };
 
 // Particles per block of the one-pass update: the doubles of the target's widest vector
@@ -52,14 +56,12 @@ struct OnePassScratch {
   int64_t n_particles = 0;
   // Particle columns, padded to a multiple of kOnePassLanes with particles of zero momentum
   // (pT = y = phi = 0), which add exact zeros to every sum.
-  std::vector<double> pt, rap, phi, px, py, pz;
-  // Nearest axis of each padded particle in the current and the previous update (-1: none).
-  std::vector<int64_t> nearest, previous_nearest;
+  std::vector<double> pt, rap, phi;
   // Per axis, per lane: the weighted rapidity, weighted phi and weight sums of an update.
   std::vector<double> lane_sums;
   std::vector<LightLikeAxis> old_axes, new_axes;
-  // Axes whose |p| is still to be summed from the assignment of the last update.
-  std::vector<char> pending;
+  // Axes that were nearest to some particle in at least one update.
+  std::vector<char> received;
   // tau_N: per particle the squared distance to its nearest axis.
   std::vector<double> tau_smallest;
 };
@@ -67,7 +69,7 @@ struct OnePassScratch {
 // Reusable per-thread buffers so that a batch allocates once per thread.
 struct Workspace {
   clustering::ClusterSequence sequence;
-  std::vector<clustering::PseudoJet> axes;
+  std::vector<AxisPosition> axes;
   // Indices of the exclusive subjets that give the axes of the current N.
   std::vector<int> subjets;
   OnePassScratch one_pass;
@@ -84,7 +86,6 @@ void load_particle_columns(const clustering::PseudoJet* particles, std::size_t n
 
 // Replace the axes by those of fastjet-contrib's one-pass minimisation started from them, on the
 // particles loaded into `scratch` (nsubjettiness_onepass.cpp).
-void refine_one_pass(double beta, OnePassScratch& scratch,
-                     std::vector<clustering::PseudoJet>& axes);
+void refine_one_pass(double beta, OnePassScratch& scratch, std::vector<AxisPosition>& axes);
 
 }  // namespace jetfeat::nsubjettiness
