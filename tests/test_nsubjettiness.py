@@ -86,12 +86,9 @@ def test_basic_usage_example(fjcontrib_dir):
             np.testing.assert_allclose(ratios, row[4:6], atol=6e-7, rtol=0)
 
 
-def _brute_force_tau(p4s, n, beta, R0=None):
-    """tau_N with exclusive-kT E-scheme axes found by brute force on at most 8 particles."""
-    pt = np.hypot(p4s[:, 1], p4s[:, 2])
-    y = 0.5 * np.log((p4s[:, 0] + p4s[:, 3]) / (p4s[:, 0] - p4s[:, 3]))
-    phi = np.arctan2(p4s[:, 2], p4s[:, 1])
-    # Exclusive kT by repeated pairwise merging (no beam: R is huge).
+def _exclusive_kt_subjets(p4s, n):
+    """Cluster at most 8 particles into n exclusive-kT E-scheme subjets (rows E, px, py, pz)."""
+    # Repeated pairwise merging, with no beam because R is huge.
     jets = [row.copy() for row in p4s]
     while len(jets) > n:
         best, pair = np.inf, None
@@ -109,7 +106,15 @@ def _brute_force_tau(p4s, n, beta, R0=None):
         i, j = pair
         jets[i] = jets[i] + jets[j]
         del jets[j]
-    axes = np.array(jets)
+    return np.array(jets)
+
+
+def _brute_force_tau(p4s, n, beta, R0=None):
+    """tau_N with exclusive-kT E-scheme axes found by brute force on at most 8 particles."""
+    pt = np.hypot(p4s[:, 1], p4s[:, 2])
+    y = 0.5 * np.log((p4s[:, 0] + p4s[:, 3]) / (p4s[:, 0] - p4s[:, 3]))
+    phi = np.arctan2(p4s[:, 2], p4s[:, 1])
+    axes = _exclusive_kt_subjets(p4s, n)
     ay = 0.5 * np.log((axes[:, 0] + axes[:, 3]) / (axes[:, 0] - axes[:, 3]))
     aphi = np.arctan2(axes[:, 2], axes[:, 1])
     dphi = np.abs(phi[:, None] - aphi[None, :])
@@ -128,6 +133,92 @@ def test_tau_brute_force(rng, beta):
         for n in range(1, 4):
             expected = 0.0 if len(p4s) <= n else _brute_force_tau(p4s, n, beta, R0=0.8)
             assert got[n - 1] == pytest.approx(expected, rel=1e-10, abs=1e-14)
+
+
+def _rapidity_phi(p4s):
+    """Return the rapidity and phi in [0, 2 pi) of rows E, px, py, pz, as FastJet defines them."""
+    y = 0.5 * np.log((p4s[:, 0] + p4s[:, 3]) / (p4s[:, 0] - p4s[:, 3]))
+    return y, np.arctan2(p4s[:, 2], p4s[:, 1]) % (2 * np.pi)
+
+
+def _delta_r(y, phi, axis_y, axis_phi):
+    """Return the DeltaR of every particle (rows) to every axis (columns)."""
+    dphi = np.abs(phi[:, None] - axis_phi[None, :])
+    dphi = np.minimum(dphi, 2 * np.pi - dphi)
+    return np.hypot(y[:, None] - axis_y[None, :], dphi)
+
+
+def _one_pass_kt_axes(p4s, n, beta):
+    """Run fastjet-contrib's one-pass minimisation from exclusive-kT seeds in numpy.
+
+    Each update moves every axis to the mean (y, phi) of the particles nearest to it, weighted by
+    pT (DeltaR^2 + 1e-8)^(beta/2 - 1), with phi unwrapped next to the old axis. An axis that no
+    particle is nearest to stays where it is. The updates stop once the axes move 1e-4 or less on
+    average. Returns the axes' y and phi and, per axis, whether any update gave it a particle.
+    """
+    y, phi = _rapidity_phi(p4s)
+    pt = np.hypot(p4s[:, 1], p4s[:, 2])
+    axis_y, axis_phi = _rapidity_phi(_exclusive_kt_subjets(p4s, n))
+    reached = np.zeros(n, dtype=bool)
+    for _ in range(1000):
+        distance = _delta_r(y, phi, axis_y, axis_phi)
+        nearest = np.argmin(distance, axis=1)
+        weight = pt * (np.min(distance, axis=1) ** 2 + 1e-8) ** (beta / 2 - 1)
+        new_y, new_phi = axis_y.copy(), axis_phi.copy()
+        for k in range(n):
+            mine = nearest == k
+            if not mine.any():
+                continue
+            reached[k] = True
+            dphi = phi[mine] - axis_phi[k]
+            unwrapped = phi[mine] - 2 * np.pi * (dphi > np.pi) + 2 * np.pi * (dphi < -np.pi)
+            new_y[k] = np.sum(weight[mine] * y[mine]) / np.sum(weight[mine])
+            new_phi[k] = (np.sum(weight[mine] * unwrapped) / np.sum(weight[mine])) % (2 * np.pi)
+
+        dphi = np.abs(new_phi - axis_phi)
+        moved = np.mean(np.hypot(new_y - axis_y, np.minimum(dphi, 2 * np.pi - dphi)))
+        axis_y, axis_phi = new_y, new_phi
+        if moved <= 1e-4:
+            break
+    return axis_y, axis_phi, reached
+
+
+# Particles (pT, y, phi, m) for which the second one-pass kT axis of tau_2 is never the nearest
+# axis of any particle. Exclusive kT makes particle 0 one subjet and particles 1 to 4 the other.
+# Particle 1 is slow and heavy (pT = 0.0127, m = 205.6). Its pT barely counts in the kT distance,
+# but its transverse mass pulls the E-scheme rapidity of its subjet to y = -0.37, so that every
+# particle is nearer to particle 0's axis. The only update moves that axis by about 7e-5, which
+# leaves particle 4 nearer to the second seed, so tau_2 depends on where the unreached axis ends up.
+UNREACHED_AXIS_JET = np.array([
+    [7.59586, -1.15708, 0.29205, 0.0],
+    [0.01270, -0.36511, -2.45884, 205.62115],
+    [1.53961, -0.89811, 0.52018, 0.0],
+    [0.12270, -1.54602, 0.02264, 0.41560],
+    [0.00100, -0.67003, -0.00105, 0.0],
+])
+
+
+@pytest.mark.fastjet
+@pytest.mark.parametrize("beta", [1.0, 0.5])
+def test_one_pass_unreached_axis_stays_on_seed(beta):
+    pt, y, phi, mass = UNREACHED_AXIS_JET.T
+    mt = np.hypot(pt, mass)
+    jet = np.stack([mt * np.cosh(y), pt * np.cos(phi), pt * np.sin(phi), mt * np.sinh(y)], axis=1)
+
+    axis_y, axis_phi, reached = _one_pass_kt_axes(jet, 2, beta)
+    assert reached.tolist() == [True, False]
+
+    # tau_2 with the unreached axis left on its seed, and without that axis (as if it became the
+    # zero four-vector, whose rapidity is 1e5). The jet must tell the two apart.
+    distance = _delta_r(*_rapidity_phi(jet), axis_y, axis_phi)
+    tau_on_seed = np.sum(pt * np.min(distance, axis=1) ** beta)
+    tau_without = np.sum(pt * distance[:, 0] ** beta)
+    assert abs(tau_without / tau_on_seed - 1) > 1e-8
+
+    got = sub.nsubjettiness(jet, 2, beta=beta, axes="onepass_kt")[0]
+    assert got[1] == pytest.approx(tau_on_seed, rel=1e-10)
+    ref = reference_table(as_jet_batch([jet]), "nsub", AXES["onepass_kt"], beta, 0, 1.0, 2)
+    assert_rel(got, ref[0], 1e-10, f"tau_N with an unreached one-pass axis, beta={beta}")
 
 
 def test_few_particles_give_zero_and_ratio_zero():

@@ -60,8 +60,6 @@ struct OnePassScratch {
   // Per axis, per lane: the weighted rapidity, weighted phi and weight sums of an update.
   std::vector<double> lane_sums;
   std::vector<LightLikeAxis> old_axes, new_axes;
-  // Axes that were nearest to some particle in at least one update.
-  std::vector<char> received;
   // tau_N: per particle the squared distance to its nearest axis.
   std::vector<double> tau_smallest;
 };

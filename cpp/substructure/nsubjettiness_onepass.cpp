@@ -282,7 +282,6 @@ void update_axes(double beta, OnePassScratch& w) {
     }
     axis.rap = axis.rap / axis.weight;
     axis.phi = wrap_phi(axis.phi / axis.weight);
-    w.received[k] = 1;
   }
 }
 
@@ -308,7 +307,6 @@ void refine_one_pass(double beta, OnePassScratch& w, std::vector<AxisPosition>& 
   const size_t n_axes = axes.size();
   w.old_axes.assign(n_axes, LightLikeAxis{});
   w.new_axes.assign(n_axes, LightLikeAxis{});
-  w.received.assign(n_axes, 0);
   for (size_t k = 0; k < n_axes; ++k) {
     w.old_axes[k].rap = axes[k].rap;
     w.old_axes[k].phi = axes[k].phi;
@@ -327,22 +325,14 @@ void refine_one_pass(double beta, OnePassScratch& w, std::vector<AxisPosition>& 
     std::swap(w.old_axes, w.new_axes);
   }
 
-  // fastjet-contrib turns each axis into a PseudoJet with the |p| of its last particles and
-  // reads its rapidity and phi back, which changes them only by rounding (about 1e-16). tau_N
-  // here uses the position directly. An axis that never had a particle has |p| = 0 in
-  // fastjet-contrib. It becomes the zero vector, whose rapidity is FastJet's 1e5 and phi 0, so
-  // it attracts no particle.
-  // NOTE: no test reaches this case. It never occurred in the 4,000 shared Pythia jets nor in
-  // 4,000 random jets of 4 to 8 particles (N up to 6), so it is checked by reading only.
-  static const PseudoJet zero = clustering::make_pseudojet(0.0, 0.0, 0.0, 0.0);
+  // fastjet-contrib turns each axis into a PseudoJet and reads its rapidity and phi back, which
+  // changes them only by rounding (about 1e-16), so tau_N here uses the positions directly. An
+  // axis that no particle was ever nearest to stays on its seed. The Nsubjettiness library of the
+  // fastjet 3.5.2 wheel does the same: it returns such an axis at the seed's (y, phi) with
+  // nonzero energy, not as the zero four-vector.
   for (size_t k = 0; k < n_axes; ++k) {
-    if (w.received[k]) {
-      axes[k].rap = w.old_axes[k].rap;
-      axes[k].phi = w.old_axes[k].phi;
-    } else {
-      axes[k].rap = zero.rap;
-      axes[k].phi = zero.phi;
-    }
+    axes[k].rap = w.old_axes[k].rap;
+    axes[k].phi = w.old_axes[k].phi;
   }
 }
 
