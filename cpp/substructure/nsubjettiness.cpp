@@ -91,7 +91,9 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
                                                     : clustering::Recombination::e_scheme;
   clustering::cluster(p4s, n_particles, definition, work.sequence);
   // The first n_particles jets of the clustering are the particles.
-  load_particle_columns(work.sequence.jets.data(), static_cast<size_t>(n_particles), work.one_pass);
+  const bool with_momenta = uses_one_pass(options.axes) && options.beta < 1.0;
+  load_particle_columns(work.sequence.jets.data(), static_cast<size_t>(n_particles), with_momenta,
+                        work.one_pass);
 
   for (int n = 1; n <= options.n_max; ++n) {
     if (n_particles <= n) break;  // tau_N = 0 with N or fewer particles

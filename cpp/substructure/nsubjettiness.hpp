@@ -40,9 +40,10 @@ struct AxisPosition {
   double rap = 0, phi = 0;
 };
 
-// An axis during the one-pass minimisation: its position and the weight summed in an update.
+// An axis during the one-pass minimisation: its position, the weight summed in an update and
+// the |p| of its particles (only summed for the PseudoJet round trip, see refine_one_pass).
 struct LightLikeAxis {
-  double rap = 0, phi = 0, weight = 0;
+  double rap = 0, phi = 0, weight = 0, mom = 0;
 };
 
 // Particles per block of the one-pass update: the doubles of the target's widest vector
@@ -56,10 +57,17 @@ struct OnePassScratch {
   int64_t n_particles = 0;
   // Particle columns, padded to a multiple of kOnePassLanes with particles of zero momentum
   // (pT = y = phi = 0), which add exact zeros to every sum.
-  std::vector<double> pt, rap, phi;
+  std::vector<double> pt, rap, phi, px, py, pz;
+  // Nearest axis of each padded particle in the current and the previous update (-1: none).
+  std::vector<int64_t> nearest, previous_nearest;
   // Per axis, per lane: the weighted rapidity, weighted phi and weight sums of an update.
   std::vector<double> lane_sums;
   std::vector<LightLikeAxis> old_axes, new_axes;
+  // Per axis: whether any update gave it a particle, and whether its |p| is still to be summed
+  // from the assignment of the last update that moved it.
+  std::vector<char> reached, pending;
+  // Whether the axes end with fastjet-contrib's PseudoJet round trip (beta < 1).
+  bool round_trip = false;
   // tau_N: per particle the squared distance to its nearest axis.
   std::vector<double> tau_smallest;
 };
@@ -78,9 +86,9 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
              double* tau);
 
 // Copy the n particles into the padded columns of `scratch` (once per jet, before the calls
-// below).
+// below). with_momenta also copies px, py, pz, which refine_one_pass needs when beta < 1.
 void load_particle_columns(const clustering::PseudoJet* particles, std::size_t n,
-                           OnePassScratch& scratch);
+                           bool with_momenta, OnePassScratch& scratch);
 
 // Replace the axes by those of fastjet-contrib's one-pass minimisation started from them, on the
 // particles loaded into `scratch` (nsubjettiness_onepass.cpp).
