@@ -91,7 +91,7 @@ void compute(const double* p4s, int64_t n_particles, const Options& options, Wor
                                                     : clustering::Recombination::e_scheme;
   clustering::cluster(p4s, n_particles, definition, work.sequence);
   // The first n_particles jets of the clustering are the particles.
-  const bool with_momenta = uses_one_pass(options.axes) && options.beta < 1.0;
+  const bool with_momenta = uses_one_pass(options.axes) && one_pass_round_trip(options.beta);
   load_particle_columns(work.sequence.jets.data(), static_cast<size_t>(n_particles), with_momenta,
                         work.one_pass);
 

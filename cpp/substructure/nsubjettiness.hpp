@@ -66,8 +66,6 @@ struct OnePassScratch {
   // Per axis: whether any update gave it a particle, and whether its |p| is still to be summed
   // from the assignment of the last update that moved it.
   std::vector<char> reached, pending;
-  // Whether the axes end with fastjet-contrib's PseudoJet round trip (beta < 1).
-  bool round_trip = false;
   // tau_N: per particle the squared distance to its nearest axis.
   std::vector<double> tau_smallest;
 };
@@ -85,8 +83,13 @@ struct Workspace {
 void compute(const double* p4s, int64_t n_particles, const Options& options, Workspace& work,
              double* tau);
 
+// Return whether refine_one_pass ends with fastjet-contrib's PseudoJet round trip of the axes.
+// The round trip needs the particles' px, py, pz. nsubjettiness_onepass.cpp says why only
+// beta < 1 uses it.
+inline bool one_pass_round_trip(double beta) { return beta < 1.0; }
+
 // Copy the n particles into the padded columns of `scratch` (once per jet, before the calls
-// below). with_momenta also copies px, py, pz, which refine_one_pass needs when beta < 1.
+// below). with_momenta also copies px, py, pz, which one_pass_round_trip(beta) needs.
 void load_particle_columns(const clustering::PseudoJet* particles, std::size_t n,
                            bool with_momenta, OnePassScratch& scratch);
 

@@ -302,7 +302,8 @@ PseudoJet to_pseudojet(const LightLikeAxis& axis) {
 // One k-means-like update of the axes: the sums of the particles nearest to each old axis, then
 // each axis moves to the weighted mean of its particles.
 void update_axes(double beta, OnePassScratch& w) {
-  if (w.round_trip) std::swap(w.nearest, w.previous_nearest);
+  const bool round_trip = one_pass_round_trip(beta);
+  if (round_trip) std::swap(w.nearest, w.previous_nearest);
   if (beta == 1.0) {
     sum_assigned_any(w, WeightBeta1{});
   } else if (beta == 2.0) {
@@ -319,7 +320,7 @@ void update_axes(double beta, OnePassScratch& w) {
       // assignment that last moved it.
       // NOTE: no test jet reaches this branch with pending[k] set, that is for an axis that had
       // particles in an earlier update and none now, with beta < 1. It is checked by reading.
-      if (w.round_trip && w.pending[k]) set_momentum(w, w.previous_nearest, k, w.old_axes[k]);
+      if (round_trip && w.pending[k]) set_momentum(w, w.previous_nearest, k, w.old_axes[k]);
       axis = w.old_axes[k];
       w.pending[k] = 0;
       continue;
@@ -372,7 +373,6 @@ void refine_one_pass(double beta, OnePassScratch& w, std::vector<AxisPosition>& 
   w.new_axes.assign(n_axes, LightLikeAxis{});
   w.reached.assign(n_axes, 0);
   w.pending.assign(n_axes, 0);
-  w.round_trip = beta < 1.0;
   for (size_t k = 0; k < n_axes; ++k) {
     w.old_axes[k].rap = axes[k].rap;
     w.old_axes[k].phi = axes[k].phi;
@@ -393,12 +393,13 @@ void refine_one_pass(double beta, OnePassScratch& w, std::vector<AxisPosition>& 
 
   // fastjet-contrib turns each axis into a PseudoJet with the |p| of its last particles and
   // reads its rapidity and phi back. That changes them only by rounding (about 1e-16), so for
-  // beta >= 1 tau_N uses the positions directly. For beta < 1 the round trip is kept, because a particle
-  // alone on its axis then adds pT DeltaR^beta with DeltaR of that rounding, and only the same
-  // round trip reproduces it. An axis that no particle was ever nearest to stays on its seed, as
-  // the Nsubjettiness library of the fastjet 3.5.2 wheel returns it.
+  // beta >= 1 tau_N uses the positions directly. For beta < 1 the round trip is kept, because
+  // a particle alone on its axis then adds pT DeltaR^beta with DeltaR of that rounding, and
+  // only the same round trip reproduces it. An axis that no particle was ever nearest to stays
+  // on its seed, as the Nsubjettiness library of the fastjet 3.5.2 wheel returns it.
+  const bool round_trip = one_pass_round_trip(beta);
   for (size_t k = 0; k < n_axes; ++k) {
-    if (w.round_trip && w.reached[k]) {
+    if (round_trip && w.reached[k]) {
       if (w.pending[k]) set_momentum(w, w.nearest, k, w.old_axes[k]);
       const PseudoJet axis = to_pseudojet(w.old_axes[k]);
       axes[k].rap = axis.rap;
