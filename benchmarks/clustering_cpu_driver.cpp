@@ -12,7 +12,10 @@
 //       cpp/substructure/{clustering,nsubjettiness,nsubjettiness_onepass,softdrop}.cpp
 //       -o clustering_cpu_driver
 // Run: ./clustering_cpu_driver TASK [REPEAT] < jets.txt, TASK one of ca, kt, kt_axes, wta_kt_axes,
-// onepass_kt_axes, onepass_wta_kt_n6, softdrop. Jets: compare_fastjet_clustering.py --dump-jets.
+// onepass_kt_axes, onepass_wta_kt_n6, softdrop, particles. Jets:
+// compare_fastjet_clustering.py --dump-jets. The task particles only builds each jet's particles
+// (rapidity and phi with one log and one atan2 each), the part of a clustering that must call
+// glibc exactly as FastJet does.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -97,7 +100,7 @@ int main(int argc, char** argv) {
     options.R0 = 0.8;
   }
   const bool is_nsub = task.find("axes") != std::string::npos || task == "onepass_wta_kt_n6";
-  if (!is_nsub && task != "ca" && task != "kt" && task != "softdrop") {
+  if (!is_nsub && task != "ca" && task != "kt" && task != "softdrop" && task != "particles") {
     std::fprintf(stderr, "unknown task %s\n", task.c_str());
     return 2;
   }
@@ -114,7 +117,15 @@ int main(int argc, char** argv) {
     const double start = cpu_seconds();
     for (const std::vector<double>& jet : jets) {
       const std::int64_t m = static_cast<std::int64_t>(jet.size() / 4);
-      if (is_nsub) {
+      if (task == "particles") {
+        for (std::int64_t i = 0; i < m; ++i) {
+          const double* row = jet.data() + 4 * i;
+          const clustering::PseudoJet particle =
+              clustering::make_pseudojet(row[1], row[2], row[3], row[0]);
+          pass.add(particle.rap);
+          pass.add(particle.phi);
+        }
+      } else if (is_nsub) {
         nsubjettiness::compute(jet.data(), m, options, work, tau);
         for (int n = 0; n < options.n_max; ++n) pass.add(tau[n]);
       } else {
